@@ -11,6 +11,8 @@ import pytest
 
 from fanzha.config import get_settings
 
+pytest_plugins = ["tests.db_fixtures"]
+
 ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
 
 
