@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 import logging
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from types import ModuleType
@@ -20,6 +20,8 @@ from sqlalchemy.orm import Session
 from fanzha.web.sessions import CSRF_FIELD, CSRF_HEADER, WebSession, csrf_ok, load_session
 
 log = logging.getLogger("fanzha.web")
+
+LOCAL_TZ = timezone(timedelta(hours=8), "CST")  # China Standard Time; no DST
 
 WEB_DIR = Path(__file__).resolve().parent
 templates = Jinja2Templates(directory=str(WEB_DIR / "templates"))
@@ -82,6 +84,18 @@ KIND_LABELS = {
     "amount": "金额",
 }
 
+INDICATOR_ROLE_LABELS = {
+    "fraudster_phone": "诈骗电话",
+    "fraudster_qq": "诈骗 QQ",
+    "fraudster_wechat": "诈骗微信",
+    "payee_account": "收款账户",
+    "url": "诈骗网址",
+    "domain": "诈骗域名",
+    "ip": "IP",
+    "app": "诈骗 App",
+}
+INDICATOR_STATUS_LABELS = {"confirmed": "已确认涉诈", "suspected": "疑似", "allowlisted": "白名单（官方）"}
+
 
 class NotReady(Exception):
     """A library function this page needs has not landed yet."""
@@ -91,14 +105,19 @@ class NotReady(Exception):
         self.what = what
 
 
-def need(module: str) -> ModuleType:
-    """Import a capability module lazily; a missing one becomes a clear 503 page instead of a broken app."""
+def need(module: str, *names: str) -> ModuleType:
+    """Import a capability module lazily (and check it has ``names``); a missing one becomes a clear 503 page
+    instead of a broken app."""
     try:
-        return importlib.import_module(module)
+        mod = importlib.import_module(module)
     except ModuleNotFoundError as exc:
         if exc.name and (module == exc.name or module.startswith(exc.name + ".")):
             raise NotReady(module) from exc
         raise
+    for name in names:
+        if not hasattr(mod, name):
+            raise NotReady(f"{module}.{name}")
+    return mod
 
 
 def database_url(request: Request) -> str | None:
@@ -181,10 +200,8 @@ def iso(dt: datetime | None) -> str:
     return dt.isoformat()
 
 
-def _local_tz() -> Any:
-    from datetime import timedelta, timezone
-
-    return timezone(timedelta(hours=8), "CST")  # China Standard Time; no DST
+def _local_tz() -> timezone:
+    return LOCAL_TZ
 
 
 templates.env.filters["yuan"] = yuan
@@ -200,6 +217,8 @@ templates.env.globals.update(
     ACTION_LABELS=ACTION_LABELS,
     SOURCE_LABELS=SOURCE_LABELS,
     KIND_LABELS=KIND_LABELS,
+    INDICATOR_ROLE_LABELS=INDICATOR_ROLE_LABELS,
+    INDICATOR_STATUS_LABELS=INDICATOR_STATUS_LABELS,
     CSRF_FIELD=CSRF_FIELD,
 )
 

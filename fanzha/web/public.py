@@ -88,11 +88,11 @@ def run_check(text: str) -> CheckView:
     value = text.strip()
     kind: str | None = None
     if value and len(value) <= MAX_SINGLE_VALUE_CHARS and not any(ch.isspace() for ch in value):
-        kind = need("fanzha.indicators").detect_kind(value)
+        kind = need("fanzha.indicators", "check", "detect_kind", "extract").detect_kind(value)
     advice_extra: list[str] = []
     typ: str | None = None
     if kind:
-        res = need("fanzha.indicators").check(value, kind)
+        res = need("fanzha.indicators", "check", "detect_kind", "extract").check(value, kind)
         risk = _risk_value(res.risk)
         if res.risky and risk == "none":
             risk = "medium"
@@ -105,7 +105,7 @@ def run_check(text: str) -> CheckView:
             spans = [Span(0, len(shown), "；".join(r.why for r in reasons[:3]) or "可疑", kind)]
         kind_out = kind
     else:
-        verdict = need("fanzha.screen").screen(text, kind="auto")
+        verdict = need("fanzha.screen", "screen").screen(text, kind="auto")
         risk = _risk_value(verdict.risk)
         shown = text
         reasons = [Reason(e.why, e.matched, e.weight) for e in verdict.evidence if e.why]
@@ -250,14 +250,14 @@ def _create_report_lead(
     value = content.strip()
     try:
         if len(value) <= MAX_SINGLE_VALUE_CHARS and not any(ch.isspace() for ch in value):
-            indicator_kind = need("fanzha.indicators").detect_kind(value)
+            indicator_kind = need("fanzha.indicators", "check", "detect_kind", "extract").detect_kind(value)
             if indicator_kind:
                 indicator_value = value[:512]
         if indicator_kind is None:
-            verdict = need("fanzha.screen").screen(content, kind="auto")
+            verdict = need("fanzha.screen", "screen").screen(content, kind="auto")
             screening_risk = _risk_value(verdict.risk)
             typology = verdict.type if verdict.type and verdict.type != "其他" else None
-            inds = need("fanzha.indicators").extract(content)
+            inds = need("fanzha.indicators", "check", "detect_kind", "extract").extract(content)
             first = next((i for i in inds if i.kind != "amount"), None)
             if first is not None:
                 indicator_kind, indicator_value = first.kind, first.normalized[:512]
