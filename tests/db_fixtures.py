@@ -6,6 +6,8 @@
   postgresql params FAIL when CI=true, otherwise they skip with the reason.
 - ``session``: a Session on ``db_url`` (closed afterwards; commit yourself).
 - ``make_user(role, username=None, password="pw-test-123")``: inserts and commits a user, returns it.
+- ``api_app`` (create_app() with ``app.state.database_url = db_url``), ``client`` (TestClient on it),
+  ``auth_headers(role)`` (a new user of that role and a bearer token header).
 """
 
 from __future__ import annotations
@@ -154,3 +156,41 @@ def make_user(db_url: str) -> Callable[..., object]:
         return user
 
     return _make
+
+
+# --- API ------------------------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def api_app(db_url: str):
+    """``fanzha.api.app.create_app()`` pointed at ``db_url`` (via ``app.state.database_url``)."""
+    from fanzha.api.app import create_app
+
+    app = create_app()
+    app.state.database_url = db_url
+    return app
+
+
+@pytest.fixture
+def client(api_app):
+    """A fastapi TestClient on ``api_app``."""
+    from fastapi.testclient import TestClient
+
+    with TestClient(api_app) as c:
+        yield c
+
+
+@pytest.fixture
+def auth_headers(db_url: str, make_user) -> Callable[..., dict[str, str]]:
+    """``auth_headers(role, username=None) -> {"Authorization": "Bearer ..."}`` for a new user of ``role``."""
+    from fanzha.api.security import issue_token
+    from fanzha.db.models import User
+    from fanzha.db.session import session_scope
+
+    def _headers(role: str, username: str | None = None) -> dict[str, str]:
+        user = make_user(role, username=username)
+        with session_scope(db_url) as s:
+            tok = issue_token(s, s.get(User, user.id))
+        return {"Authorization": f"Bearer {tok}"}
+
+    return _headers

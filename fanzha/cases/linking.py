@@ -1,0 +1,259 @@
+"""串并案: cases linked through shared indicators (phone, account, URL, QQ, WeChat, app ...).
+
+- ``linked_cases(session, case_id, depth=2)``: direct links (cases sharing an indicator with the case) and
+  second-degree links (sharing one with a directly linked case), each with the indicators in common.
+  Two index lookups: the case's own links come from the primary key (case_id, indicator_id); the other cases
+  holding those indicators from ``ix_case_indicators_indicator_id`` (indicator_id, case_id) — an index-only scan.
+- ``clusters(session, min_cases=2)``: connected groups of cases (any chain of shared indicators) with case count,
+  total loss and time span. SQL selects only the links of indicators that at least two cases share (GROUP BY on the
+  indicator_id index); the union-find then runs on those links only, never over all cases.
+
+Allowlisted indicators (official numbers and domains such as 96110 or a bank's hotline) never link cases.
+See docs/linking.md for the plans and the benchmark.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import Select, bindparam, func, literal, select
+from sqlalchemy.orm import Session, aliased
+
+from fanzha.db.base import UTCDateTime
+from fanzha.db.models import Case, CaseIndicator, Indicator
+
+MAX_LINK_ROWS = 5000  # per degree; hub indicators (thousands of cases) are truncated, flagged in the result
+MAX_DIRECT_FOR_SECOND = 1000
+
+
+@dataclass(frozen=True)
+class Shared:
+    indicator_id: int
+    kind: str
+    value: str
+
+
+@dataclass(frozen=True)
+class Link:
+    case_id: int
+    case_no: str
+    degree: int
+    shared: tuple[Shared, ...]
+    via_case_ids: tuple[int, ...] = ()
+    typology: str | None = None
+    reported_at: datetime | None = None
+    amount_lost_fen: int = 0
+
+
+@dataclass(frozen=True)
+class LinkResult:
+    case_id: int
+    direct: tuple[Link, ...]
+    second_degree: tuple[Link, ...]
+    truncated: bool = False
+
+    @property
+    def all_case_ids(self) -> set[int]:
+        return {link.case_id for link in self.direct} | {link.case_id for link in self.second_degree}
+
+
+@dataclass(frozen=True)
+class Cluster:
+    case_ids: tuple[int, ...]
+    total_loss_fen: int
+    first_reported_at: datetime
+    last_reported_at: datetime
+    indicators: tuple[Shared, ...]
+    typologies: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def case_count(self) -> int:
+        return len(self.case_ids)
+
+    @property
+    def span_days(self) -> float:
+        return (self.last_reported_at - self.first_reported_at).total_seconds() / 86400
+
+
+def direct_links_stmt(case_id: int, limit: int = MAX_LINK_ROWS) -> Select[int, int]:
+    """(case_id, indicator_id) of the other cases sharing an indicator with ``case_id`` (bench uses it too)."""
+    mine, other = aliased(CaseIndicator), aliased(CaseIndicator)
+    return (
+        select(other.case_id, other.indicator_id)
+        .select_from(mine)
+        .join(other, other.indicator_id == mine.indicator_id)
+        .join(Indicator, Indicator.id == mine.indicator_id)
+        .where(mine.case_id == case_id, other.case_id != case_id, Indicator.status != "allowlisted")
+        .limit(limit)
+    )
+
+
+def second_links_stmt(case_id: int, direct_ids: list[int], limit: int = MAX_LINK_ROWS) -> Select[int, int, int]:
+    """(case_id, via_case_id, indicator_id) of cases sharing an indicator with a directly linked case."""
+    mid, far = aliased(CaseIndicator), aliased(CaseIndicator)
+    exclude = [*direct_ids, case_id]
+    return (
+        select(far.case_id, mid.case_id, far.indicator_id)
+        .select_from(mid)
+        .join(far, far.indicator_id == mid.indicator_id)
+        .join(Indicator, Indicator.id == mid.indicator_id)
+        .where(
+            mid.case_id.in_(bindparam("direct", direct_ids, expanding=True)),
+            far.case_id.not_in(bindparam("exclude", exclude, expanding=True)),
+            Indicator.status != "allowlisted",
+        )
+        .limit(limit)
+    )
+
+
+def linked_cases(session: Session, case_id: int, *, depth: int = 2) -> LinkResult:
+    """Direct (and, with depth >= 2, second-degree) links of ``case_id`` with the shared indicators."""
+    truncated = False
+    rows = session.execute(direct_links_stmt(case_id, MAX_LINK_ROWS + 1)).all()
+    if len(rows) > MAX_LINK_ROWS:
+        truncated, rows = True, rows[:MAX_LINK_ROWS]
+    direct_shared: dict[int, set[int]] = defaultdict(set)
+    for cid, iid in rows:
+        direct_shared[cid].add(iid)
+
+    second_shared: dict[int, set[int]] = defaultdict(set)
+    second_via: dict[int, set[int]] = defaultdict(set)
+    if depth >= 2 and direct_shared:
+        direct_ids = sorted(direct_shared)
+        if len(direct_ids) > MAX_DIRECT_FOR_SECOND:
+            truncated, direct_ids = True, direct_ids[:MAX_DIRECT_FOR_SECOND]
+        rows2 = session.execute(second_links_stmt(case_id, direct_ids, MAX_LINK_ROWS + 1)).all()
+        if len(rows2) > MAX_LINK_ROWS:
+            truncated, rows2 = True, rows2[:MAX_LINK_ROWS]
+        for cid, via, iid in rows2:
+            second_shared[cid].add(iid)
+            second_via[cid].add(via)
+
+    case_ids = set(direct_shared) | set(second_shared)
+    ind_ids = {i for s in direct_shared.values() for i in s} | {i for s in second_shared.values() for i in s}
+    cases = _case_meta(session, case_ids)
+    inds = _indicator_meta(session, ind_ids)
+
+    def build(cid: int, iids: set[int], degree: int, via: set[int]) -> Link:
+        no, typ, rep, loss = cases.get(cid, ("", None, None, 0))
+        shared = tuple(sorted((inds[i] for i in iids if i in inds), key=lambda s: (s.kind, s.value)))
+        return Link(cid, no, degree, shared, tuple(sorted(via)), typ, rep, loss)
+
+    def order(link: Link) -> tuple[int, float]:
+        return (-len(link.shared), -(link.reported_at.timestamp() if link.reported_at else 0.0))
+
+    direct = sorted((build(c, s, 1, set()) for c, s in direct_shared.items()), key=order)
+    second = sorted((build(c, s, 2, second_via[c]) for c, s in second_shared.items()), key=order)
+    return LinkResult(case_id, tuple(direct), tuple(second), truncated)
+
+
+def _case_meta(session: Session, ids: set[int]) -> dict[int, tuple[str, str | None, datetime | None, int]]:
+    out: dict[int, tuple[str, str | None, datetime | None, int]] = {}
+    id_list = sorted(ids)
+    for i in range(0, len(id_list), 1000):
+        chunk = id_list[i : i + 1000]
+        stmt = select(Case.id, Case.case_no, Case.typology, Case.reported_at, Case.amount_lost_fen).where(
+            Case.id.in_(chunk)
+        )
+        for cid, no, typ, rep, loss in session.execute(stmt):
+            out[cid] = (no, typ, rep, int(loss or 0))
+    return out
+
+
+def _indicator_meta(session: Session, ids: set[int]) -> dict[int, Shared]:
+    out: dict[int, Shared] = {}
+    id_list = sorted(ids)
+    for i in range(0, len(id_list), 1000):
+        chunk = id_list[i : i + 1000]
+        for iid, kind, value in session.execute(
+            select(Indicator.id, Indicator.kind, Indicator.value).where(Indicator.id.in_(chunk))
+        ):
+            out[iid] = Shared(iid, kind, value)
+    return out
+
+
+def clusters(
+    session: Session,
+    *,
+    min_cases: int = 2,
+    limit: int = 50,
+    since: datetime | None = None,
+    until: datetime | None = None,
+) -> list[Cluster]:
+    """Groups of cases connected by chains of shared indicators, largest first (ties: larger loss first)."""
+    ci = aliased(CaseIndicator)
+    window = []
+    if since is not None:
+        window.append(Case.reported_at >= literal(since, UTCDateTime()))
+    if until is not None:
+        window.append(Case.reported_at < literal(until, UTCDateTime()))
+
+    shared_ids = (
+        select(ci.indicator_id)
+        .join(Indicator, Indicator.id == ci.indicator_id)
+        .join(Case, Case.id == ci.case_id)
+        .where(Indicator.status != "allowlisted", *window)
+        .group_by(ci.indicator_id)
+        .having(func.count() >= 2)
+    )
+    edges_stmt = (
+        select(CaseIndicator.case_id, CaseIndicator.indicator_id, Case.amount_lost_fen, Case.reported_at, Case.typology)
+        .join(Case, Case.id == CaseIndicator.case_id)
+        .where(CaseIndicator.indicator_id.in_(shared_ids), *window)
+    )
+    parent: dict[int, int] = {}
+
+    def find(x: int) -> int:
+        root = x
+        while parent[root] != root:
+            root = parent[root]
+        while parent[x] != root:
+            parent[x], x = root, parent[x]
+        return root
+
+    first_case_of: dict[int, int] = {}
+    meta: dict[int, tuple[int, datetime, str | None]] = {}
+    ind_cases: dict[int, int] = {}
+    for cid, iid, loss, rep, typ in session.execute(edges_stmt):
+        meta[cid] = (int(loss or 0), rep, typ)
+        parent.setdefault(cid, cid)
+        ind_cases[iid] = ind_cases.get(iid, 0) + 1
+        other = first_case_of.setdefault(iid, cid)
+        ra, rb = find(cid), find(other)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+
+    groups: dict[int, list[int]] = defaultdict(list)
+    for cid in parent:
+        groups[find(cid)].append(cid)
+    group_inds: dict[int, list[int]] = defaultdict(list)
+    for iid, cid in first_case_of.items():
+        group_inds[find(cid)].append(iid)
+
+    ranked = sorted(
+        (g for g in groups.values() if len(g) >= min_cases),
+        key=lambda g: (-len(g), -sum(meta[c][0] for c in g), min(g)),
+    )[:limit]
+    wanted = {iid for g in ranked for iid in sorted(group_inds[find(g[0])], key=lambda i: -ind_cases[i])[:20]}
+    inds = _indicator_meta(session, wanted)
+    out: list[Cluster] = []
+    for g in ranked:
+        g.sort()
+        times = [meta[c][1] for c in g]
+        counts: dict[str, int] = defaultdict(int)
+        for c in g:
+            counts[meta[c][2] or "未分类"] += 1
+        top = sorted(group_inds[find(g[0])], key=lambda i: -ind_cases[i])[:20]
+        out.append(
+            Cluster(
+                case_ids=tuple(g),
+                total_loss_fen=sum(meta[c][0] for c in g),
+                first_reported_at=min(times),
+                last_reported_at=max(times),
+                indicators=tuple(inds[i] for i in top if i in inds),
+                typologies=dict(counts),
+            )
+        )
+    return out

@@ -1,0 +1,574 @@
+"""The indicator register (线索库): one row per (kind, normalised value), upserted by case intake and imports.
+
+- Values are normalised with ``fanzha.indicators.normalize_value(kind, value)`` (engineer I), the register's key.
+- Official numbers and domains (``fanzha.indicators.official.is_allowlisted``) are stored with status
+  ``allowlisted`` and can never be flagged (confirmed / suspected), whatever an import or a case says.
+- Merging is idempotent: first_seen = min, last_seen = max, report_count = max (imports) or +1 (a new case report),
+  status only rises (suspected < confirmed; allowlisted wins).
+- Imports (CSV or MISP-style JSON) are validated completely before anything is written and run in ONE transaction:
+  a malformed row raises ``ImportFailed`` naming the row, nothing is written.
+"""
+
+from __future__ import annotations
+
+import csv
+import importlib
+import io
+import json
+import re
+import uuid
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Select, and_, case, func, literal, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
+
+from fanzha.db.base import UTCDateTime, utcnow
+from fanzha.db.models import INDICATOR_STATUSES, Indicator
+
+KINDS: tuple[str, ...] = ("url", "domain", "ip", "phone", "qq", "wechat", "alipay", "bank_card", "app")
+STATUS_RANK = {"suspected": 0, "confirmed": 1, "allowlisted": 2}
+MAX_IMPORT_BYTES = 20 * 1024 * 1024
+MAX_IMPORT_ROWS = 200_000
+CSV_FIELDS = (
+    "kind",
+    "value",
+    "display_value",
+    "status",
+    "first_seen",
+    "last_seen",
+    "report_count",
+    "source",
+    "expires_at",
+    "note",
+)
+
+# MISP attribute types <-> register kinds. Kinds MISP has no type for travel as "text" with a fanzha:kind tag.
+MISP_TYPE_OF_KIND = {
+    "url": "url",
+    "domain": "domain",
+    "ip": "ip-dst",
+    "phone": "phone-number",
+    "bank_card": "bank-account-nr",
+    "qq": "text",
+    "wechat": "text",
+    "alipay": "text",
+    "app": "text",
+}
+KIND_OF_MISP_TYPE = {
+    "url": "url",
+    "link": "url",
+    "uri": "url",
+    "domain": "domain",
+    "hostname": "domain",
+    "ip-dst": "ip",
+    "ip-src": "ip",
+    "phone-number": "phone",
+    "whois-registrant-phone": "phone",
+    "bank-account-nr": "bank_card",
+    "iban": "bank_card",
+}
+
+
+class ImportFailed(ValueError):
+    """A malformed import: ``row`` is 1-based (CSV: the header is row 1; JSON: the attribute's position)."""
+
+    def __init__(self, row: int | None, message: str) -> None:
+        self.row = row
+        self.message = message
+        super().__init__(f"row {row}: {message}" if row is not None else message)
+
+
+# --- normalisation and allowlist (engineer I's functions; a tiny fallback only until they land) ---------------
+
+
+def _fallback_normalize(kind: str, value: str) -> str:
+    v = value.strip()
+    if kind in {"phone", "bank_card", "qq"}:
+        digits = re.sub(r"[\s\-()]", "", v)
+        if kind == "phone" and digits.startswith("+86"):
+            digits = digits[3:]
+        return digits
+    if kind in {"url", "domain"}:
+        return v.lower().rstrip("/")
+    return v.lower() if kind in {"wechat", "alipay", "ip"} else v
+
+
+def _indicator_fn(module: str, name: str) -> Callable[..., Any] | None:
+    """Engineer I's function, or None while it has not landed."""
+    try:
+        mod = importlib.import_module(module)
+    except ImportError:
+        return None
+    fn = getattr(mod, name, None)
+    return fn if callable(fn) else None
+
+
+def normalize(kind: str, value: str) -> str:
+    """The canonical register key of ``value`` (raises ValueError for an unknown kind or an empty value)."""
+    if kind not in KINDS:
+        raise ValueError(f"unknown indicator kind {kind!r} (expected one of {', '.join(KINDS)})")
+    if not value or not value.strip():
+        raise ValueError("empty indicator value")
+    normalize_value = _indicator_fn("fanzha.indicators", "normalize_value")
+    out = normalize_value(kind, value) if normalize_value else _fallback_normalize(kind, value)
+    if not out:
+        raise ValueError(f"{kind} value {value!r} normalises to nothing")
+    if len(out) > 512:
+        raise ValueError("indicator value longer than 512 characters")
+    return out
+
+
+def is_allowlisted(kind: str, normalized: str) -> bool:
+    official = _indicator_fn("fanzha.indicators.official", "is_allowlisted")
+    return bool(official(kind, normalized)) if official else False
+
+
+# --- upsert -------------------------------------------------------------------------------------------------------
+
+
+def _insert(session: Session) -> Any:
+    return pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+
+
+def _ts(v: datetime | None) -> datetime:
+    if v is None:
+        return utcnow()
+    return v.replace(tzinfo=UTC) if v.tzinfo is None else v.astimezone(UTC)
+
+
+def upsert_indicator(
+    session: Session,
+    *,
+    kind: str,
+    value: str,
+    source: str = "",
+    status: str = "suspected",
+    seen_at: datetime | None = None,
+    first_seen: datetime | None = None,
+    report_count: int | None = None,
+    add_report: bool = False,
+    display_value: str | None = None,
+    expires_at: datetime | None = None,
+    note: str | None = None,
+    normalized: bool = False,
+) -> Indicator:
+    """Insert or merge one register row (safe under concurrent writers: INSERT .. ON CONFLICT DO NOTHING + UPDATE).
+
+    ``add_report=True`` counts one more report (a case); otherwise ``report_count`` is merged with max().
+    Returns the row (flushed, in ``session``).
+    """
+    if status not in INDICATOR_STATUSES:
+        raise ValueError(f"unknown status {status!r}")
+    key = value if normalized else normalize(kind, value)
+    if is_allowlisted(kind, key):
+        status = "allowlisted"
+    last = _ts(seen_at)
+    first = _ts(first_seen) if first_seen is not None else last
+    if first > last:
+        first, last = last, first
+    count = report_count if report_count is not None else (1 if add_report else 0)
+    disp = (display_value if display_value is not None else value.strip())[:512]
+    ins = _insert(session)(Indicator).values(
+        kind=kind,
+        value=key,
+        display_value=disp,
+        first_seen=first,
+        last_seen=last,
+        report_count=0,
+        source=(source or "")[:64],
+        status=status,
+        expires_at=_ts(expires_at) if expires_at else None,
+        note=note,
+    )
+    session.execute(ins.on_conflict_do_nothing(index_elements=["kind", "value"]))
+    t_first = literal(first, UTCDateTime())
+    t_last = literal(last, UTCDateTime())
+    rank = case(
+        (Indicator.status == "allowlisted", 2),
+        (Indicator.status == "confirmed", 1),
+        else_=0,
+    )
+    new_status = case((rank >= STATUS_RANK[status], Indicator.status), else_=literal(status))
+    values: dict[str, Any] = {
+        "first_seen": case((Indicator.first_seen > t_first, t_first), else_=Indicator.first_seen),
+        "last_seen": case((Indicator.last_seen < t_last, t_last), else_=Indicator.last_seen),
+        "status": new_status,
+        "report_count": (
+            Indicator.report_count + 1
+            if add_report
+            else case((Indicator.report_count < count, count), else_=Indicator.report_count)
+        ),
+    }
+    if expires_at is not None:
+        values["expires_at"] = _ts(expires_at)
+    if note:
+        values["note"] = note
+    where = and_(Indicator.kind == kind, Indicator.value == key)
+    session.execute(update(Indicator).where(where).values(**values).execution_options(synchronize_session=False))
+    row = session.scalar(select(Indicator).where(where).execution_options(populate_existing=True))
+    assert row is not None
+    return row
+
+
+# --- queries ------------------------------------------------------------------------------------------------------
+
+
+def find(session: Session, kind: str, value: str) -> Indicator | None:
+    return session.scalar(select(Indicator).where(Indicator.kind == kind, Indicator.value == normalize(kind, value)))
+
+
+def _filtered(
+    stmt: Select[Any], *, kind: str | None, status: str | None, q: str | None, include_expired: bool
+) -> Select[Any]:
+    if kind:
+        stmt = stmt.where(Indicator.kind == kind)
+    if status:
+        stmt = stmt.where(Indicator.status == status)
+    if q:
+        esc = q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        stmt = stmt.where(Indicator.value.like(f"%{esc}%", escape="\\"))
+    if not include_expired:
+        now = literal(utcnow(), UTCDateTime())
+        stmt = stmt.where((Indicator.expires_at.is_(None)) | (Indicator.expires_at > now))
+    return stmt
+
+
+def list_indicators(
+    session: Session,
+    *,
+    kind: str | None = None,
+    status: str | None = None,
+    q: str | None = None,
+    include_expired: bool = True,
+    offset: int = 0,
+    limit: int = 50,
+) -> tuple[list[Indicator], int]:
+    base = _filtered(select(Indicator), kind=kind, status=status, q=q, include_expired=include_expired)
+    total = session.scalar(select(func.count()).select_from(base.subquery())) or 0
+    rows = session.scalars(
+        base.order_by(Indicator.last_seen.desc(), Indicator.id.desc()).offset(offset).limit(limit)
+    ).all()
+    return list(rows), int(total)
+
+
+def all_indicators(session: Session, *, include_expired: bool = True) -> Sequence[Indicator]:
+    stmt = _filtered(select(Indicator), kind=None, status=None, q=None, include_expired=include_expired)
+    return session.scalars(stmt.order_by(Indicator.kind, Indicator.value)).all()
+
+
+# --- import / export ----------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class IndicatorRow:
+    kind: str
+    value: str  # normalised
+    display_value: str
+    status: str
+    first_seen: datetime | None
+    last_seen: datetime | None
+    report_count: int
+    source: str
+    expires_at: datetime | None
+    note: str | None
+
+
+@dataclass
+class ImportResult:
+    rows: int = 0
+    created: int = 0
+    updated: int = 0
+    allowlisted: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+def _parse_dt(s: Any, what: str) -> datetime | None:
+    if s is None or (isinstance(s, str) and not s.strip()):
+        return None
+    if isinstance(s, int | float) and not isinstance(s, bool):
+        try:
+            return datetime.fromtimestamp(float(s), UTC)
+        except (OverflowError, OSError, ValueError) as exc:
+            raise ValueError(f"bad {what} timestamp {s!r}") from exc
+    if not isinstance(s, str):
+        raise ValueError(f"bad {what}: {s!r}")
+    try:
+        d = datetime.fromisoformat(s.strip().replace("Z", "+00:00"))
+    except ValueError as exc:
+        raise ValueError(f"bad {what} date {s!r} (ISO 8601 expected)") from exc
+    return _ts(d)
+
+
+def _row(raw: dict[str, Any], *, default_source: str) -> IndicatorRow:
+    kind = str(raw.get("kind") or "").strip().lower()
+    value = raw.get("value")
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError("missing value")
+    key = normalize(kind, value)
+    status = str(raw.get("status") or "suspected").strip().lower()
+    if status not in INDICATOR_STATUSES:
+        raise ValueError(f"unknown status {status!r} (expected {', '.join(INDICATOR_STATUSES)})")
+    rc_raw = raw.get("report_count")
+    try:
+        rc = int(rc_raw) if rc_raw not in (None, "") else 0
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"report_count {rc_raw!r} is not an integer") from exc
+    if rc < 0 or rc > 10_000_000:
+        raise ValueError(f"report_count {rc} out of range")
+    first = _parse_dt(raw.get("first_seen"), "first_seen")
+    last = _parse_dt(raw.get("last_seen"), "last_seen")
+    disp = raw.get("display_value")
+    note = raw.get("note")
+    return IndicatorRow(
+        kind=kind,
+        value=key,
+        display_value=(disp if isinstance(disp, str) and disp else value.strip())[:512],
+        status=status,
+        first_seen=first,
+        last_seen=last,
+        report_count=rc,
+        source=str(raw.get("source") or default_source)[:64],
+        expires_at=_parse_dt(raw.get("expires_at"), "expires_at"),
+        note=str(note)[:2000] if note else None,
+    )
+
+
+def _decode(data: bytes) -> str:
+    if len(data) > MAX_IMPORT_BYTES:
+        raise ImportFailed(None, f"file larger than {MAX_IMPORT_BYTES // (1024 * 1024)} MB")
+    if b"\x00" in data:
+        raise ImportFailed(None, "binary data (NUL bytes) is not a CSV/JSON text file")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ImportFailed(None, f"not UTF-8 text (byte {exc.start})") from exc
+
+
+def parse_csv(data: bytes, *, default_source: str = "import") -> list[IndicatorRow]:
+    """Validate every row of a register CSV (header with at least kind,value). Raises ImportFailed(row, why)."""
+    text = _decode(data)
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    if not reader.fieldnames or not {"kind", "value"} <= {f.strip().lower() for f in reader.fieldnames if f}:
+        raise ImportFailed(1, "header must name at least the columns kind and value")
+    rows: list[IndicatorRow] = []
+    try:
+        for i, raw in enumerate(reader, start=2):
+            if len(rows) >= MAX_IMPORT_ROWS:
+                raise ImportFailed(i, f"more than {MAX_IMPORT_ROWS} rows")
+            if None in raw:
+                raise ImportFailed(i, "more fields than the header has")
+            clean = {(k or "").strip().lower(): _csv_unsafe(v) for k, v in raw.items()}
+            if not any(clean.values()):
+                continue  # blank line
+            try:
+                rows.append(_row(clean, default_source=default_source))
+            except ValueError as exc:
+                raise ImportFailed(i, str(exc)) from exc
+    except csv.Error as exc:
+        raise ImportFailed(reader.line_num, f"malformed CSV: {exc}") from exc
+    return rows
+
+
+def _tags(attr: dict[str, Any]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    tags = attr.get("Tag") or []
+    if not isinstance(tags, list):
+        return out
+    for t in tags:
+        name = t.get("name") if isinstance(t, dict) else t
+        if isinstance(name, str) and name.startswith("fanzha:") and "=" in name:
+            k, _, v = name[len("fanzha:") :].partition("=")
+            out[k] = v
+    return out
+
+
+def parse_misp(data: bytes, *, default_source: str = "misp") -> list[IndicatorRow]:
+    """Validate a MISP-style event (``{"Event": {"Attribute": [...]}}``, or a bare attribute list)."""
+    text = _decode(data)
+    try:
+        doc = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ImportFailed(None, f"malformed JSON at line {exc.lineno} column {exc.colno}: {exc.msg}") from exc
+    if isinstance(doc, dict) and isinstance(doc.get("response"), list) and doc["response"]:
+        doc = doc["response"][0]
+    event = doc.get("Event", doc) if isinstance(doc, dict) else None
+    attrs = event.get("Attribute") if isinstance(event, dict) else doc if isinstance(doc, list) else None
+    if not isinstance(attrs, list):
+        raise ImportFailed(None, 'expected a MISP event {"Event": {"Attribute": [...]}}')
+    if len(attrs) > MAX_IMPORT_ROWS:
+        raise ImportFailed(None, f"more than {MAX_IMPORT_ROWS} attributes")
+    rows: list[IndicatorRow] = []
+    for i, attr in enumerate(attrs, start=1):
+        try:
+            if not isinstance(attr, dict):
+                raise ValueError("attribute is not an object")
+            tags = _tags(attr)
+            mtype = str(attr.get("type") or "").strip().lower()
+            kind = tags.get("kind") or KIND_OF_MISP_TYPE.get(mtype)
+            value = attr.get("value")
+            if kind is None and isinstance(value, str):
+                kind = _detect_kind(value)
+            if kind is None:
+                raise ValueError(f"cannot map MISP type {mtype!r} to an indicator kind")
+            raw = {
+                "kind": kind,
+                "value": value,
+                "status": tags.get("status") or ("confirmed" if attr.get("to_ids") is True else "suspected"),
+                "first_seen": attr.get("first_seen"),
+                "last_seen": attr.get("last_seen"),
+                "report_count": tags.get("reports"),
+                "source": tags.get("source") or default_source,
+                "expires_at": tags.get("expires"),
+                "note": attr.get("comment") or None,
+            }
+            rows.append(_row(raw, default_source=default_source))
+        except ValueError as exc:
+            raise ImportFailed(i, str(exc)) from exc
+    return rows
+
+
+def _detect_kind(value: str) -> str | None:
+    detect_kind = _indicator_fn("fanzha.indicators", "detect_kind")
+    if detect_kind is None:
+        return None
+    k = detect_kind(value)
+    return k if k in KINDS else None
+
+
+def apply_rows(session: Session, rows: Iterable[IndicatorRow]) -> ImportResult:
+    """Merge validated rows into the register inside the caller's transaction (commit/rollback is the caller's)."""
+    res = ImportResult()
+    seen: set[tuple[str, str]] = set()
+    for r in rows:
+        res.rows += 1
+        existed = (r.kind, r.value) in seen or session.scalar(
+            select(Indicator.id).where(Indicator.kind == r.kind, Indicator.value == r.value)
+        ) is not None
+        seen.add((r.kind, r.value))
+        row = upsert_indicator(
+            session,
+            kind=r.kind,
+            value=r.value,
+            normalized=True,
+            source=r.source,
+            status=r.status,
+            seen_at=r.last_seen or r.first_seen,
+            first_seen=r.first_seen,
+            report_count=r.report_count,
+            display_value=r.display_value,
+            expires_at=r.expires_at,
+            note=r.note,
+        )
+        res.updated += int(existed)
+        res.created += int(not existed)
+        res.allowlisted += int(row.status == "allowlisted")
+    return res
+
+
+def import_bytes(session: Session, data: bytes, *, fmt: str, source: str = "import") -> ImportResult:
+    """Parse (all rows validated first) and merge; raises ImportFailed before writing anything on a bad row."""
+    if fmt == "csv":
+        rows = parse_csv(data, default_source=source)
+    elif fmt in {"json", "misp"}:
+        rows = parse_misp(data, default_source=source)
+    else:
+        raise ImportFailed(None, f"unknown format {fmt!r} (csv or json)")
+    return apply_rows(session, rows)
+
+
+def _iso(d: datetime | None) -> str:
+    return d.astimezone(UTC).isoformat() if d else ""
+
+
+def export_csv(indicators: Iterable[Indicator]) -> str:
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(CSV_FIELDS)
+    for i in indicators:
+        w.writerow(
+            [
+                i.kind,
+                i.value,
+                _csv_safe(i.display_value),
+                i.status,
+                _iso(i.first_seen),
+                _iso(i.last_seen),
+                i.report_count,
+                _csv_safe(i.source),
+                _iso(i.expires_at),
+                _csv_safe(i.note or ""),
+            ]
+        )
+    return buf.getvalue()
+
+
+def _csv_unsafe(v: Any) -> Any:
+    """Undo ``_csv_safe`` on import (and strip whitespace)."""
+    if not isinstance(v, str):
+        return v
+    v = v.strip()
+    return v[1:] if v[:1] == "'" and v[1:2] in ("=", "+", "-", "@") else v
+
+
+def _csv_safe(s: str) -> str:
+    """Neutralise spreadsheet formula injection in free-text cells."""
+    return "'" + s if s[:1] in ("=", "+", "-", "@") else s
+
+
+def export_misp(indicators: Iterable[Indicator], *, info: str = "fanzha 反诈 indicator register") -> dict[str, Any]:
+    now = utcnow()
+    attrs = []
+    for i in indicators:
+        tags = [
+            {"name": f"fanzha:kind={i.kind}"},
+            {"name": f"fanzha:status={i.status}"},
+            {"name": f"fanzha:reports={i.report_count}"},
+        ]
+        if i.source:
+            tags.append({"name": f"fanzha:source={i.source}"})
+        if i.expires_at:
+            tags.append({"name": f"fanzha:expires={_iso(i.expires_at)}"})
+        attrs.append(
+            {
+                "uuid": str(uuid.uuid5(uuid.NAMESPACE_URL, f"fanzha:{i.kind}:{i.value}")),
+                "type": MISP_TYPE_OF_KIND.get(i.kind, "text"),
+                "category": "Financial fraud" if i.kind in {"bank_card", "alipay"} else "Network activity",
+                "value": i.value,
+                "comment": i.note or "",
+                "to_ids": i.status == "confirmed",
+                "first_seen": _iso(i.first_seen),
+                "last_seen": _iso(i.last_seen),
+                "Tag": tags,
+            }
+        )
+    return {
+        "Event": {
+            "info": info,
+            "date": now.date().isoformat(),
+            "timestamp": str(int(now.timestamp())),
+            "analysis": "2",
+            "threat_level_id": "2",
+            "Attribute": attrs,
+        }
+    }
+
+
+def to_record(i: Indicator) -> dict[str, Any]:
+    return {
+        "id": i.id,
+        "kind": i.kind,
+        "value": i.value,
+        "display_value": i.display_value,
+        "status": i.status,
+        "first_seen": i.first_seen,
+        "last_seen": i.last_seen,
+        "report_count": i.report_count,
+        "source": i.source,
+        "expires_at": i.expires_at,
+        "note": i.note,
+    }
