@@ -1,0 +1,16 @@
+"""Indicators (涉诈要素): extraction, canonical forms and offline risk checks of URLs, numbers, accounts and apps.
+
+One implementation shared by screening, case intake, the bank counter, the CLI and the API:
+
+    extract(text, kinds=None) -> list[Indicator]
+    normalize_value(kind, value) -> str
+    detect_kind(value) -> str | None
+    check(value, kind=None) -> CheckResult
+    screening_evidence(text) -> list[Evidence]
+"""
+
+from fanzha.indicators.model import CHECK_KINDS, KINDS, CheckResult, Indicator
+from fanzha.indicators.normalizers import detect_kind, normalize_value
+from fanzha.indicators.recognizers import extract
+
+__all__ = ["CHECK_KINDS", "KINDS", "CheckResult", "Indicator", "detect_kind", "extract", "normalize_value"]

@@ -1,0 +1,596 @@
+"""Indicator extraction: a registry of small recognizers (presidio style).
+
+Each recognizer has a cheap ``gate`` (skip the text when it cannot contain its kind), a pattern step that finds
+candidates in the folded text, and a validator step that keeps, rejects or re-labels them; every result says which
+recognizer found it and why. Recognizers run in registry order and a later one never takes a span an earlier one
+already claimed (a QQ number is not also a phone, a card is not also a phone).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+from fanzha.indicators.fold import Folded, fold
+from fanzha.indicators.model import Indicator
+from fanzha.indicators.normalizers import (
+    HOTLINE_RE,
+    MOBILE_RE,
+    looks_like_id_card,
+    luhn_ok,
+    normalize_value,
+    parse_phone,
+    valid_landline,
+)
+from fanzha.indicators.official import apps_data, lookup_bin, official_numbers
+
+log = logging.getLogger(__name__)
+
+# ---------------------------------------------------------------- shared context words
+
+BANK_NAMES: dict[str, str] = {
+    "工商银行": "工商银行", "工行": "工商银行", "icbc": "工商银行",
+    "农业银行": "农业银行", "农行": "农业银行",
+    "中国银行": "中国银行", "中行": "中国银行",
+    "建设银行": "建设银行", "建行": "建设银行", "ccb": "建设银行",
+    "交通银行": "交通银行", "交行": "交通银行",
+    "招商银行": "招商银行", "招行": "招商银行",
+    "邮政储蓄": "邮储银行", "邮储银行": "邮储银行", "邮政银行": "邮储银行", "邮储": "邮储银行",
+    "兴业银行": "兴业银行", "中信银行": "中信银行", "光大银行": "光大银行", "民生银行": "民生银行",
+    "浦发银行": "浦发银行", "浦东发展银行": "浦发银行", "广发银行": "广发银行", "平安银行": "平安银行",
+    "华夏银行": "华夏银行",
+}  # fmt: skip
+_BANK_RE = re.compile("|".join(sorted((re.escape(k) for k in BANK_NAMES), key=len, reverse=True)))
+_PAYEE_RE = re.compile(
+    r"转账?到|转入|转至|汇款?到|汇入|汇至|打款?到|打到|存入|收款|安全账户|对公账户|指定账户|核查账户|账户[:：]|账号[:：]|卡号[:：]"
+)
+_CARD_CTX = re.compile(r"卡号|银行卡|储蓄卡|借记卡|信用卡|账号|帐号|账户|帐户|户名|开户|转账|汇款|打款|收款|银行|card")
+_ORDER_CTX = re.compile(
+    r"订单|单号|运单|快递单|编号|流水号|交易号|序列号|批次|身份证|证件号|工号|会员号|学号|id[:：]?$"
+)
+_CODE_CTX = re.compile(
+    r"验证码|校验码|动态码|动态密码|密码|口令|取件码|提货码|取货码|兑换码|邀请码|code|尾号|工号|编号|订单|单号|房间号|会议号|会议id|第"
+)
+_PHONE_CTX = re.compile(r"电话|致电|拨打|来电|热线|客服|号码|手机|call|tel|联系|回拨|拨|打")
+_UNIT_AFTER = set("元块圆万千百亿%‰个次天年月日号岁斤件人位名张份条台期分秒时米克")
+
+
+# ---------------------------------------------------------------- TLDs
+
+
+@lru_cache(maxsize=1)
+def _extractor() -> Any:
+    import tldextract
+
+    return tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
+
+
+@lru_cache(maxsize=8192)
+def registrable(host: str) -> tuple[str, str, str]:
+    """(subdomain, domain label, public suffix) of a host, from tldextract's bundled public-suffix list."""
+    r = _extractor()(host)
+    return r.subdomain, r.domain, r.suffix
+
+
+def tld_ok(host: str) -> bool:
+    _, dom, suf = registrable(host)
+    return bool(dom and suf)
+
+
+# TLDs accepted when the dot was written as 点 / 。 / with spaces (evasion) — the rest need a real dot
+COMMON_TLDS = frozenset(
+    "com cn net org cc top xyz vip club icu buzz work info site online shop store live fun ltd tk ml ga cf gq pw "
+    "wang ink link app io co tv asia biz mobi win bid loan xin ren kim cyou sbs cfd bond hk mo tw me".split()
+)
+
+
+# ---------------------------------------------------------------- recognizer base
+
+
+@dataclass
+class Scan:
+    """One extraction run over a text: the folded text and the spans already claimed."""
+
+    folded: Folded
+    taken: list[tuple[int, int]] = field(default_factory=list)
+    out: list[Indicator] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return self.folded.text
+
+    def free(self, s: int, e: int) -> bool:
+        return all(e <= a or s >= b for a, b in self.taken)
+
+    def add(self, kind: str, s: int, e: int, normalized: str, recognizer: str, why: str,
+            context: dict[str, Any] | None = None, score: float = 1.0) -> None:  # fmt: skip
+        os_, oe = self.folded.span(s, e)
+        raw = self.folded.original[os_:oe]
+        self.taken.append((s, e))
+        self.out.append(Indicator(kind, raw, normalized, (os_, oe), context or None, recognizer, why, score))
+
+
+class Recognizer:
+    name = "base"
+    kinds: tuple[str, ...] = ()
+
+    def gate(self, text: str) -> bool:
+        return True
+
+    def run(self, scan: Scan) -> None:
+        raise NotImplementedError
+
+
+def _before(text: str, start: int, n: int) -> str:
+    return text[max(0, start - n) : start]
+
+
+# ---------------------------------------------------------------- context-anchored accounts
+
+
+class AlipayRecognizer(Recognizer):
+    name, kinds = "alipay", ("alipay",)
+    _re = re.compile(
+        r"支付宝(?:账号|账户|帐号|帐户|号)?\s*(?:是|为)?\s*[:：]?\s*"
+        r"(1[3-9]\d[ -]?\d{4}[ -]?\d{4}|[a-z0-9._%+-]{1,64}@[a-z0-9-]+(?:\.[a-z0-9-]+)+)(?![0-9a-z])"
+    )
+
+    def gate(self, text: str) -> bool:
+        return "支付宝" in text
+
+    def run(self, scan: Scan) -> None:
+        for m in self._re.finditer(scan.text):
+            s, e = m.span(1)
+            if not scan.free(s, e):
+                continue
+            val = m.group(1)
+            try:
+                norm = normalize_value("alipay", val)
+            except ValueError:
+                continue
+            ctx: dict[str, Any] = {"account_type": "email" if "@" in val else "phone"}
+            if _PAYEE_RE.search(_before(scan.text, m.start(), 15)):
+                ctx["role"] = "payee"
+            scan.add("alipay", s, e, norm, self.name, "account written after 支付宝", ctx)
+
+
+class QQRecognizer(Recognizer):
+    name, kinds = "qq", ("qq",)
+    _re = re.compile(
+        r"(?<![a-z])(?:qq|扣扣|企鹅号?|q号|q群|q)\s*(?P<grp>群|群号)?\s*(?:号码|号)?\s*(?:是|为)?\s*[:：]?\s*"
+        r"(?P<num>[1-9]\d{4,10})(?!\d)"
+    )
+
+    def gate(self, text: str) -> bool:
+        return "q" in text or "扣扣" in text or "企鹅" in text
+
+    def run(self, scan: Scan) -> None:
+        for m in self._re.finditer(scan.text):
+            s, e = m.span("num")
+            if not scan.free(s, e):
+                continue
+            kw = m.group(0)[: m.start("num") - m.start()]
+            if kw.strip().startswith("q") and not kw.strip().startswith("qq") and not re.search(r"[:：号群]", kw):
+                continue  # a bare "q" before digits is not enough
+            ctx = {"group": True} if m.group("grp") or "群" in kw else None
+            scan.add("qq", s, e, m.group("num"), self.name, f"digits after {kw.strip()!r}", ctx)
+
+
+class WeChatRecognizer(Recognizer):
+    name, kinds = "wechat", ("wechat",)
+    _re = re.compile(
+        r"(?<![a-z])(?:微信号?|薇信|威信|徽信|维信|v信|vx|wx|weixin|wechat|加v|加微|\+v|➕v)\s*(?:号)?\s*(?:是|为)?\s*"
+        r"[:：]?\s*(?P<id>[a-z][-_a-z0-9]{5,19})(?![-_a-z0-9])"
+    )
+
+    def gate(self, text: str) -> bool:
+        return any(k in text for k in ("微", "薇", "威", "徽", "维信", "v", "wx", "wechat"))
+
+    def run(self, scan: Scan) -> None:
+        for m in self._re.finditer(scan.text):
+            s, e = m.span("id")
+            if not scan.free(s, e):
+                continue
+            scan.add("wechat", s, e, m.group("id"), self.name, "ID written after a WeChat keyword")
+
+
+# ---------------------------------------------------------------- URLs, domains, IPs
+
+_L = r"[a-z0-9\u00c0-\u024f\u0370-\u03ff\u0400-\u04ff]"
+_LABEL = rf"{_L}(?:[a-z0-9\u00c0-\u024f\u0370-\u03ff\u0400-\u04ff_-]{{0,61}}{_L})?"
+_DOT = r"(?:\s?(?:\.|。|点|\[\.\]|\(\.\)|\[dot\]|\(dot\))\s?)"
+_OCT = r"(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)"
+_URL_RE = re.compile(
+    rf"(?<![a-z0-9@._\-/])(?P<scheme>(?:https?|hxxps?|ftp)\s?[:：]\s?//)?"
+    rf"(?:(?P<user>[a-z0-9._%+:-]{{1,64}})@)?"
+    rf"(?P<host>{_OCT}(?:\.{_OCT}){{3}}(?![\d.])|{_LABEL}(?:{_DOT}{_LABEL})+)"
+    rf"(?P<port>:\d{{1,5}})?(?P<path>[/?#][!-~]*)?"
+)
+_TRAIL_PUNCT = ".,;:!?)]}'\""
+
+
+class UrlRecognizer(Recognizer):
+    """URLs, bare domains and IP literals, also written with 点 / 。 / [.] / spaces / full-width characters."""
+
+    name, kinds = "url", ("url", "domain", "ip")
+
+    def gate(self, text: str) -> bool:
+        return "." in text or "。" in text or "点" in text or "//" in text or "[dot]" in text
+
+    def run(self, scan: Scan) -> None:
+        text = scan.text
+        for m in _URL_RE.finditer(text):
+            s, e = m.span()
+            path = m.group("path") or ""
+            stripped = path.rstrip(_TRAIL_PUNCT)
+            e -= len(path) - len(stripped)
+            host_raw = m.group("host")
+            scheme, user = m.group("scheme"), m.group("user")
+            if user and not scheme:  # an e-mail address
+                if host_raw in ("qq.com", "vip.qq.com", "foxmail.com") and user.isdigit() and 5 <= len(user) <= 11:
+                    if scan.free(s, e):
+                        scan.add("qq", s, m.end("host"), user, self.name, "QQ mail address (number@qq.com)")
+                continue
+            if not scan.free(s, e):
+                continue
+            if not self._plausible(host_raw, scheme is not None, text, m):
+                continue
+            os_, oe = scan.folded.span(s, e)
+            raw = scan.folded.original[os_:oe]
+            try:
+                from fanzha.indicators.normalizers import split_url
+
+                parts = split_url(raw)
+            except ValueError:
+                continue
+            kind = parts.kind
+            norm = parts.canonical() if kind == "url" else (parts.host + (":" + parts.port if parts.port else ""))
+            why = (
+                "URL with scheme"
+                if scheme
+                else ("IP address" if parts.is_ip else "host name with a known public suffix")
+            )
+            scan.add(kind, s, e, norm, self.name, why)
+
+    @staticmethod
+    def _plausible(host_raw: str, has_scheme: bool, text: str, m: re.Match[str]) -> bool:
+        if re.fullmatch(rf"{_OCT}(?:\.{_OCT}){{3}}", host_raw):
+            return True
+        tricky = bool(re.search(r"\s|。|点|\[|\(", host_raw))
+        host = re.sub(_DOT, ".", host_raw).replace(" ", "")
+        labels = host.split(".")
+        tld = labels[-1]
+        if has_scheme:
+            return len(labels) >= 2 and bool(tld)
+        if not tld.isascii() or not tld.isalpha():
+            return False
+        sub, dom, suf = registrable(host)
+        if not dom or not suf:
+            return False
+        if tricky and suf.split(".")[-1] not in COMMON_TLDS:
+            return False
+        if not re.search(r"[a-z]", dom) and not (dom.isdigit() and len(dom) >= 4):
+            return False  # "3点cc", "10.5.com" are not hosts; "12306.cn" is
+        if len(dom) < 2 and not m.group("path"):
+            return False
+        return True
+
+
+# ---------------------------------------------------------------- bank cards
+
+_CARD_RE = re.compile(r"(?<![0-9a-z])(?:\d{4}(?:[ \-]?\d{4}){3}(?:[ \-]?\d{1,3})?|\d{6}[ \-]\d{10,13})(?![0-9a-z])")
+
+
+class BankCardRecognizer(Recognizer):
+    """16-19 digit card numbers (spaced in 4s allowed). Luhn and BIN are evidence, context decides."""
+
+    name, kinds = "bank_card", ("bank_card",)
+
+    def gate(self, text: str) -> bool:
+        return sum(ch.isdigit() for ch in text) >= 16
+
+    def run(self, scan: Scan) -> None:
+        text = scan.text
+        for m in _CARD_RE.finditer(text):
+            s, e = m.span()
+            digits = re.sub(r"\D", "", m.group())
+            if not 16 <= len(digits) <= 19 or not scan.free(s, e):
+                continue
+            before = _before(text, s, 12)
+            if _ORDER_CTX.search(before) or looks_like_id_card(digits):
+                continue
+            row = lookup_bin(digits)
+            luhn = luhn_ok(digits)
+            ctx_word = _CARD_CTX.search(_before(text, s, 20))
+            if not (row or ctx_word or (luhn and digits[0] in "3456")):
+                continue
+            ctx: dict[str, Any] = {"luhn": luhn}
+            if row:
+                ctx["bin_bank"] = row.bank
+            window = _before(text, s, 30) + " " + text[e : e + 12]
+            bank = _BANK_RE.search(window)
+            if bank:
+                ctx["claimed_bank"] = BANK_NAMES[bank.group()]
+            if _PAYEE_RE.search(_before(text, s, 20)):
+                ctx["role"] = "payee"
+            why = ", ".join(
+                w
+                for w in (
+                    f"BIN of {row.bank}" if row else "",
+                    "Luhn check passes" if luhn else "Luhn check fails",
+                    f"after {ctx_word.group()!r}" if ctx_word else "",
+                )
+                if w
+            )
+            scan.add("bank_card", s, e, digits, self.name, why, ctx, 0.9 if (row and luhn) else 0.6)
+
+
+# ---------------------------------------------------------------- phones
+
+_PHONE_RUN = re.compile(
+    r"(?<![0-9a-z.+_/@#=&%-])(?P<plus>\+ ?|\(\+?|00)?(?P<body>\d+(?:(?: ?- ?| |\) ?|\.(?=\d{4}))\d+)*)"
+)
+_GROUP = re.compile(r"\d+")
+
+
+class PhoneRecognizer(Recognizer):
+    """Mobiles, landlines with area code, 400/800, 95xxx/96xxx/1xxxx service codes, +86/0086/86 prefixes, foreign.
+
+    Digit groups split by spaces or dashes are joined when the joined digits form a valid number; a single run of
+    more than 15 digits (order numbers, IDs) never yields a phone; dates, times, prices and verification codes are
+    rejected by their context.
+    """
+
+    name, kinds = "phone", ("phone",)
+
+    def gate(self, text: str) -> bool:
+        n = 0
+        for ch in text:
+            if "0" <= ch <= "9":
+                n += 1
+                if n >= 3:
+                    return True
+        return False
+
+    def run(self, scan: Scan) -> None:
+        text = scan.text
+        for m in _PHONE_RUN.finditer(text):
+            end = m.end()
+            nxt = text[end : end + 2]
+            if nxt[:1] in (":", "：") and nxt[1:2].isdigit():
+                continue  # a time 10:30
+            if m.start() >= 2 and text[m.start() - 1] in ":：" and text[m.start() - 2].isdigit():
+                continue
+            plus = m.group("plus") or ""
+            groups = [
+                (g.start() + m.start("body"), g.end() + m.start("body"), g.group())
+                for g in _GROUP.finditer(m.group("body"))
+            ]
+            if plus == "00":
+                groups[0] = (groups[0][0] - 2, groups[0][1], "00" + groups[0][2])
+                plus = ""
+            self._join(scan, groups, plus.strip(), m.start())
+
+    def _join(self, scan: Scan, groups: list[tuple[int, int, str]], plus: str, run_start: int) -> None:
+        i, n = 0, len(groups)
+        while i < n:
+            best: tuple[int, str, str, str] | None = None
+            acc = ""
+            for j in range(i, n):
+                acc += groups[j][2]
+                if len(acc) > 15:
+                    break
+                start = run_start if (i == 0 and plus) else groups[i][0]
+                res = self._classify(("+" if (i == 0 and plus) else "") + acc, scan.text, start, groups[j][1])
+                if res and res[1] == "service" and j > i and not (i == 0 and (plus or acc.startswith("00"))):
+                    res = None  # a short code is written in one piece ("1 2 3 4 5" is not 12345)
+                if res:
+                    best = (j, *res)
+            if best is None:
+                i += 1
+                continue
+            j, norm, cat, why = best
+            s = run_start if (i == 0 and plus) else groups[i][0]
+            e = groups[j][1]
+            if scan.free(s, e):
+                ctx: dict[str, Any] = {"category": cat}
+                before = _before(scan.text, s, 8)
+                if re.search(r"微信|vx|wx|v信", before):
+                    ctx["app"] = "wechat"
+                scan.add("phone", s, e, norm, self.name, why, ctx)
+            i = j + 1
+
+    @staticmethod
+    def _classify(value: str, text: str, s: int, e: int) -> tuple[str, str, str] | None:
+        digits = value.lstrip("+")
+        if value.startswith("+") or (digits.startswith("00") and len(digits) > 6):
+            try:
+                p = parse_phone(value)
+            except ValueError:
+                return None
+            if p.category == "foreign":
+                import phonenumbers
+
+                try:
+                    ok = phonenumbers.is_valid_number(phonenumbers.parse(p.normalized, None))
+                except phonenumbers.NumberParseException:
+                    ok = False
+                return (p.normalized, "foreign", f"international number ({p.region})") if ok else None
+            if p.category in ("mobile", "landline", "hotline"):
+                return (p.normalized, p.category, f"{p.category} number with +86 prefix")
+            if p.category == "service" and 3 <= len(p.national) <= 8:
+                return (p.normalized, "service", "service code written with a country prefix")
+            return None
+        if len(digits) == 13 and digits.startswith("86") and MOBILE_RE.fullmatch(digits[2:]):
+            return (digits[2:], "mobile", "mobile number with 86 prefix")
+        if MOBILE_RE.fullmatch(digits):
+            return (digits, "mobile", "mobile number pattern 1[3-9]xxxxxxxxx")
+        if digits.startswith("0") and valid_landline(digits):
+            return (digits, "landline", "landline with area code")
+        if HOTLINE_RE.fullmatch(digits):
+            return (digits, "hotline", "400/800 hotline")
+        if 3 <= len(digits) <= 8 and not digits.startswith("0"):
+            return PhoneRecognizer._short(digits, text, s, e)
+        return None
+
+    @staticmethod
+    def _short(digits: str, text: str, s: int, e: int) -> tuple[str, str, str] | None:
+        before = _before(text, s, 8)
+        after = text[e : e + 1]
+        if after in _UNIT_AFTER or _before(text, s, 1) in ("¥", "$", "￥", "第") or _CODE_CTX.search(before):
+            return None
+        offi = official_numbers()
+        if digits in offi:
+            return (digits, "service", f"official number of {offi[digits].owner}")
+        phone_ctx = _PHONE_CTX.search(_before(text, s, 10))
+        if not phone_ctx:
+            return None
+        if len(digits) == 5 and digits[:2] in ("95", "96", "10", "11", "12"):
+            return (digits, "service", f"service code after {phone_ctx.group()!r}")
+        for num in offi:  # an official number with a digit or two added (spoof pattern)
+            if len(num) == 5 and num in digits and len(digits) <= len(num) + 3:
+                return (digits, "service", f"contains the official number {num} with extra digits")
+        if len(digits) in (6, 7, 8) and digits[:2] in ("95", "96"):
+            return (digits, "service", f"95/96 service code after {phone_ctx.group()!r}")
+        return None
+
+
+# ---------------------------------------------------------------- apps
+
+
+@lru_cache(maxsize=1)
+def _app_index() -> tuple[dict[str, tuple[str, str]], re.Pattern[str]]:
+    data = apps_data()
+    index: dict[str, tuple[str, str]] = {}
+    for group in ("screen_share", "chat", "official"):
+        for item in data.get(group, []):
+            canonical = str(item["name"])
+            for alias in [canonical, *item.get("aliases", [])]:
+                index[str(alias).lower()] = (canonical, group)
+    names = sorted(index, key=len, reverse=True)
+    parts = []
+    for nm in names:
+        esc = re.escape(nm)
+        parts.append(rf"(?<![a-z]){esc}(?![a-z])" if nm.isascii() else esc)
+    return index, re.compile("|".join(parts))
+
+
+def known_app(name: str) -> tuple[str, str] | None:
+    """(canonical name, group) of an app on the watch list / official list."""
+    return _app_index()[0].get(name.lower())
+
+
+_APP_VERB = r"(?:下载|安装|打开|注册|登录|登陆|使用|进入|前往|装一?个|下个)"
+_APP_FILL = r"(?:一个|一款|一下|这个|该|我们的|官方的?|指定的?|专用的?)?(?:名为|叫做?|名叫)?\s*"
+_APP_QUOTED = re.compile(rf"{_APP_VERB}{_APP_FILL}[「“\"《『【‘']([^」”\"》』】’'\n]{{1,20}})[」”\"》』】’']")
+_APP_QUOTED_SUFFIX = re.compile(r"[「“\"《『【‘']([^」”\"》』】’'\n]{1,20})[」”\"》』】’']\s*(?:app|软件|客户端|平台)")
+_APP_NAMED = re.compile(rf"{_APP_VERB}{_APP_FILL}([a-z0-9\u4e00-\u9fff]{{2,12}}?)\s*(?:app|软件|客户端)")
+_APP_STOP = re.compile(
+    r"^(?:一个|一款|一下|这个|那个|该|此|我们的?|你的|您的|官方|手机|相关|指定的?|专用的?|下载|安装|的)+"
+)
+
+
+class AppRecognizer(Recognizer):
+    name, kinds = "app", ("app",)
+
+    def gate(self, text: str) -> bool:
+        return True
+
+    def run(self, scan: Scan) -> None:
+        text = scan.text
+        index, known_re = _app_index()
+        for m in known_re.finditer(text):
+            if scan.free(*m.span()):
+                canonical, group = index[m.group()]
+                scan.add("app", m.start(), m.end(), normalize_value("app", canonical), self.name,
+                         f"{group} app on the watch list", {"group": group, "name": canonical})  # fmt: skip
+        for rx, why in ((_APP_QUOTED, "quoted name after download/install"),
+                        (_APP_QUOTED_SUFFIX, "quoted name followed by APP"),
+                        (_APP_NAMED, "name after download/install, before APP")):  # fmt: skip
+            for m in rx.finditer(text):
+                s, e = m.span(1)
+                name = m.group(1)
+                stop = _APP_STOP.match(name)
+                if stop:
+                    s += stop.end()
+                    name = name[stop.end() :]
+                if len(name.strip()) < 2 or not scan.free(s, e):
+                    continue
+                try:
+                    norm = normalize_value("app", name)
+                except ValueError:
+                    continue
+                k = known_app(norm)
+                ctx = {"group": k[1], "name": k[0]} if k else None
+                scan.add("app", s, e, norm, self.name, why, ctx, 0.8)
+
+
+# ---------------------------------------------------------------- amounts (engineer T's parser)
+
+
+class AmountRecognizer(Recognizer):
+    name, kinds = "amount", ("amount",)
+
+    def run(self, scan: Scan) -> None:
+        try:
+            from fanzha.text.amounts import find_amounts
+        except ImportError:  # fanzha.text.amounts not landed yet
+            return
+        original = scan.folded.original
+        claimed = [scan.folded.span(a, b) for a, b in scan.taken]
+        for am in find_amounts(original):
+            if any(not (am.end <= a or am.start >= b) for a, b in claimed):
+                continue
+            norm = format(am.value.normalize(), "f")
+            scan.out.append(Indicator("amount", original[am.start : am.end], norm, (am.start, am.end), None,
+                                      self.name, "money amount (fanzha.text.amounts)"))  # fmt: skip
+
+
+# ---------------------------------------------------------------- registry
+
+REGISTRY: tuple[Recognizer, ...] = (
+    AlipayRecognizer(),
+    QQRecognizer(),
+    WeChatRecognizer(),
+    UrlRecognizer(),
+    BankCardRecognizer(),
+    PhoneRecognizer(),
+    AppRecognizer(),
+    AmountRecognizer(),
+)
+
+
+def iter_recognizers(kinds: Iterable[str] | None) -> Iterator[Recognizer]:
+    want = set(kinds) if kinds is not None else None
+    for r in REGISTRY:
+        if want is None or want.intersection(r.kinds):
+            yield r
+
+
+def extract(text: str, kinds: set[str] | None = None) -> list[Indicator]:
+    """All indicators in ``text`` (spans in the ORIGINAL text), sorted by position.
+
+    ``kinds`` restricts the output (e.g. {"phone", "url"}). Context-anchored recognizers (QQ, WeChat, Alipay) and
+    bank cards still claim their spans first, so a QQ number is never returned as a phone.
+    """
+    if not isinstance(text, str):
+        raise TypeError("extract() needs a str")
+    if not text:
+        return []
+    scan = Scan(fold(text))
+    lowered = scan.text
+    for rec in REGISTRY:
+        if (
+            kinds is not None
+            and not kinds.intersection(rec.kinds)
+            and rec.name not in ("qq", "alipay", "wechat", "bank_card")
+        ):
+            continue
+        if rec.gate(lowered):
+            rec.run(scan)
+    out = scan.out if kinds is None else [i for i in scan.out if i.kind in kinds]
+    return sorted(out, key=lambda i: (i.span[0], i.span[1]))

@@ -1,0 +1,226 @@
+"""One parametrised table per recognizer: (text, expected kind, normalized, raw) — negatives included."""
+
+from __future__ import annotations
+
+import pytest
+
+from fanzha.indicators import extract
+
+
+def _found(text: str, kinds: set[str] | None = None) -> list[tuple[str, str, str]]:
+    out = []
+    for ind in extract(text, kinds):
+        assert text[ind.span[0] : ind.span[1]] == ind.raw  # spans index the ORIGINAL text
+        out.append((ind.kind, ind.normalized, ind.raw))
+    return out
+
+
+URL_CASES = [
+    ("请登录taobao-refund点cc/pay办理退款", ("url", "taobao-refund.cc/pay", "taobao-refund点cc/pay")),
+    (
+        "访问ｗｗｗ．ｉｃｂｃ－ｖｅｒｉｆｙ．ｔｏｐ验证",
+        ("domain", "www.icbc-verify.top", "ｗｗｗ．ｉｃｂｃ－ｖｅｒｉｆｙ．ｔｏｐ"),
+    ),
+    ("点击 https://t.cn/A6xYz9 领取", ("url", "t.cn/A6xYz9", "https://t.cn/A6xYz9")),
+    (
+        "链接：HTTP://WWW.ICBC-VERIFY.COM/Login。",
+        ("url", "www.icbc-verify.com/Login", "HTTP://WWW.ICBC-VERIFY.COM/Login"),
+    ),
+    (
+        "打开 www.icbc.com.cn.verify-user.top 登录",
+        ("domain", "www.icbc.com.cn.verify-user.top", "www.icbc.com.cn.verify-user.top"),
+    ),
+    ("网址 jd-tuikuan . com 退款", ("domain", "jd-tuikuan.com", "jd-tuikuan . com")),
+    ("详见12306.cn", ("domain", "12306.cn", "12306.cn")),
+    ("登录 http://192.168.10.5:8080/icbc 查看", ("url", "192.168.10.5:8080/icbc", "http://192.168.10.5:8080/icbc")),
+    ("服务器 10.0.0.1:6666", ("ip", "10.0.0.1:6666", "10.0.0.1:6666")),
+    ("http://www.icbc.com.cn@evil.top/x", ("url", "www.icbc.com.cn@evil.top/x", "http://www.icbc.com.cn@evil.top/x")),
+    ("访问 xn--pple-43d.com", ("domain", "xn--pple-43d.com", "xn--pple-43d.com")),
+    ("hxxps://abc-pay[.]xyz/refund", ("url", "abc-pay.xyz/refund", "hxxps://abc-pay[.]xyz/refund")),
+    ("访问 icbc\u200b.com.cn", ("domain", "icbc.com.cn", "icbc\u200b.com.cn")),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), URL_CASES)
+def test_url_recognizer(text: str, expected: tuple[str, str, str]) -> None:
+    assert expected in _found(text, {"url", "domain", "ip"})
+
+
+URL_NEGATIVES = [
+    "下午3点cc见",
+    "价格12.50元，版本v1.2.3",
+    "时间2023.10.05",
+    "我们早点回家。好的",
+    "他说OK. Fine",
+    "文件 报告.pdf 已发送",
+]
+
+
+@pytest.mark.parametrize("text", URL_NEGATIVES)
+def test_url_negatives(text: str) -> None:
+    assert _found(text, {"url", "domain", "ip"}) == []
+
+
+PHONE_CASES = [
+    ("您好，来电+86 95533是建行", "+8695533", "+86 95533"),
+    ("来电显示0086 95588", "+8695588", "0086 95588"),
+    ("拨打0571-88888888咨询", "057188888888", "0571-88888888"),
+    ("联系 010-12345678", "01012345678", "010-12345678"),
+    ("手机138 1234 5678", "13812345678", "138 1234 5678"),
+    ("手机138-1234-5678。", "13812345678", "138-1234-5678"),
+    ("电话13812345678", "13812345678", "13812345678"),
+    ("+86 138 1234 5678 是我", "13812345678", "+86 138 1234 5678"),
+    ("8613812345678", "13812345678", "8613812345678"),
+    ("热线4008208820", "4008208820", "4008208820"),
+    ("客服400-820-8820", "4008208820", "400-820-8820"),
+    ("请拨打96110咨询", "96110", "96110"),
+    ("报警请打110", "110", "110"),
+    ("客服电话95017", "95017", "95017"),
+    ("京东客服950618", "950618", "950618"),
+    ("致电955330转人工", "955330", "955330"),
+    ("+63 917 123 4567 来电", "+639171234567", "+63 917 123 4567"),
+    ("来电 00852 2345 6789", "+85223456789", "00852 2345 6789"),
+    ("１３８１２３４５６７８", "13812345678", "１３８１２３４５６７８"),
+    ("17012345678是虚拟号", "17012345678", "17012345678"),
+]
+
+
+@pytest.mark.parametrize(("text", "normalized", "raw"), PHONE_CASES)
+def test_phone_recognizer(text: str, normalized: str, raw: str) -> None:
+    assert ("phone", normalized, raw) in _found(text)
+
+
+PHONE_NEGATIVES = [
+    "会议时间2023-10-05 14:30",
+    "订单号202310051381234567已发货",
+    "您的验证码是955331，请勿泄露",
+    "验证码 123456",
+    "价格1380元",
+    "今年是2024年",
+    "共计95533元",
+    "房间号 10086",
+    "¥12306",
+    "身份证110101199003071234",
+    "序号 1 2 3 4 5",
+    "12:30 到 13:45",
+]
+
+
+@pytest.mark.parametrize("text", PHONE_NEGATIVES)
+def test_phone_negatives(text: str) -> None:
+    assert [f for f in _found(text) if f[0] == "phone"] == []
+
+
+ACCOUNT_CASES = [
+    ("加我QQ：123456789详聊", ("qq", "123456789", "123456789")),
+    ("扣扣 87654321", ("qq", "87654321", "87654321")),
+    ("加QQ群 456789123", ("qq", "456789123", "456789123")),
+    ("发到 12345678@qq.com", ("qq", "12345678", "12345678@qq.com")),
+    ("加微信号：Abc_123x 领取", ("wechat", "abc_123x", "Abc_123x")),
+    ("vx：kefu-8888 咨询", ("wechat", "kefu-8888", "kefu-8888")),
+    ("加威信 lucky2024a", ("wechat", "lucky2024a", "lucky2024a")),
+    ("支付宝账号13912345678", ("alipay", "13912345678", "13912345678")),
+    ("支付宝：pay.me@163.com 收款", ("alipay", "pay.me@163.com", "pay.me@163.com")),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), ACCOUNT_CASES)
+def test_account_recognizers(text: str, expected: tuple[str, str, str]) -> None:
+    found = _found(text)
+    assert expected in found
+    # the same digits are never also read as a phone or a card
+    assert not [f for f in found if f[0] in ("phone", "bank_card") and f[2] in expected[2]]
+
+
+ACCOUNT_NEGATIVES = ["QQ音乐很好听", "微信支付成功", "wx很方便", "看看qq空间", "支付宝到账100元"]
+
+
+@pytest.mark.parametrize("text", ACCOUNT_NEGATIVES)
+def test_account_negatives(text: str) -> None:
+    assert [f for f in _found(text) if f[0] in ("qq", "wechat", "alipay")] == []
+
+
+CARD_CASES = [
+    ("请转账到6222 0212 3456 7890 123", "6222021234567890123"),
+    ("卡号：6228480402564890018", "6228480402564890018"),
+    ("账户 6217-0013-8123-4567", "6217001381234567"),
+    ("4367421234567894", "4367421234567894"),  # CCB BIN + Luhn, no context
+]
+
+
+@pytest.mark.parametrize(("text", "digits"), CARD_CASES)
+def test_card_recognizer(text: str, digits: str) -> None:
+    found = _found(text)
+    assert ("bank_card", digits) in [(k, n) for k, n, _ in found]
+    assert [f for f in found if f[0] == "phone"] == []
+
+
+CARD_NEGATIVES = [
+    "订单号 1234567890123456789",
+    "快递单号7712345678901234",
+    "身份证号 11010519491231002X",
+    "110105194912310021",  # ID-card shaped number (valid checksum), not a card
+    "流水号 2023100512345678",
+    "随机数 1234567890123456",  # no BIN, no Luhn, no context
+]
+
+
+@pytest.mark.parametrize("text", CARD_NEGATIVES)
+def test_card_negatives(text: str) -> None:
+    assert [f for f in _found(text) if f[0] == "bank_card"] == []
+
+
+def test_card_context_claimed_bank_and_payee() -> None:
+    [card] = extract("工商银行客服说把钱转入安全账户6228480402564890018", {"bank_card"})
+    assert card.context is not None
+    assert card.context["claimed_bank"] == "工商银行"
+    assert card.context["bin_bank"] == "农业银行"
+    assert card.context["role"] == "payee"
+
+
+APP_CASES = [
+    ("下载“安心理财”APP注册", "安心理财"),
+    ("请打开腾讯会议，开启屏幕共享", "腾讯会议"),
+    ("安装一个叫「鑫汇宝」的软件", "鑫汇宝"),
+    ("下载ToDesk远程协助", "todesk"),
+    ("下载国家反诈中心APP", "国家反诈中心"),
+    ("在「速借钱包」APP申请", "速借钱包"),
+    ("转到Telegram聊", "telegram"),
+]
+
+
+@pytest.mark.parametrize(("text", "name"), APP_CASES)
+def test_app_recognizer(text: str, name: str) -> None:
+    assert name in [n for k, n, _ in _found(text) if k == "app"]
+
+
+def test_app_negatives() -> None:
+    assert [f for f in _found("下载app很方便，zoomed in") if f[0] == "app"] == []
+
+
+def test_amounts_come_from_the_text_amount_parser() -> None:
+    pytest.importorskip("fanzha.text.amounts")
+    found = _found("先转3万元保证金，再付2000块")
+    assert ("amount", "30000", "3万元") in found
+
+
+def test_mixed_message_spans_are_original_offsets() -> None:
+    text = "【建设银行】您的账户异常，请登录 ｗｗｗ．ｃｃｂ－ｖｉｐ．ｃｃ 或致电 +86 95533，联系QQ 55667788"
+    found = extract(text)
+    kinds = [i.kind for i in found]
+    assert kinds == sorted(kinds, key=lambda k: [i.kind for i in found].index(k))  # sorted by position
+    assert {i.kind for i in found} >= {"domain", "phone", "qq"}
+    for ind in found:
+        assert text[ind.span[0] : ind.span[1]] == ind.raw
+
+
+def test_kinds_filter() -> None:
+    text = "QQ 12345678，电话13812345678，网址abc-pay.top"
+    assert {i.kind for i in extract(text, {"phone"})} == {"phone"}
+    assert [i.normalized for i in extract(text, {"phone"})] == ["13812345678"]
+
+
+@pytest.mark.parametrize("text", ["", " ", "\x00\x01\x02", "a" * 10, "。。。。", "点点点", "+", "+-+-", "0" * 50])
+def test_degenerate_inputs(text: str) -> None:
+    for ind in extract(text):
+        assert text[ind.span[0] : ind.span[1]] == ind.raw
