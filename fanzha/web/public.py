@@ -263,6 +263,8 @@ def _create_report_lead(
                 indicator_kind, indicator_value = first.kind, first.normalized[:512]
     except NotReady:
         pass  # a report is still taken without screening
+    except Exception:  # screening trouble must never lose a citizen's report
+        log.exception("screening of a citizen report failed; the report is stored without it")
     reason = "群众举报：" + content[:1200]
     if what:
         reason += "\n经过：" + what[:700]
