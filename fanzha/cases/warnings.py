@@ -35,6 +35,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 from sqlalchemy import case as sa_case
 from sqlalchemy import func, or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from fanzha.cases.warning_schemas import (
@@ -76,6 +77,10 @@ class NotAllowed(WarningError, PermissionError):
 
 class InvalidLead(WarningError, ValueError):
     pass
+
+
+class LeadConflict(WarningError):
+    """Another transaction created the same lead (same external key) at the same time: retry."""
 
 
 # --------------------------------------------------------------------------------------------------------------------
@@ -447,7 +452,10 @@ def create_lead(
         assignee = pick_officer(open_load(session))
     w = _build(lead_in, created_at=created_at, assigned_to=assignee, key=key)
     session.add(w)
-    session.flush()
+    try:
+        session.flush()
+    except IntegrityError as exc:
+        raise LeadConflict(f"a lead with external id {lead_in.external_id!r} was created at the same time") from exc
     _audit(session, actor=actor, action="create", entity_id=w.id,
            detail=f"source={w.source} grade={w.grade} assigned_to={w.assigned_to}")
     log.info("warning %s created: source=%s grade=%s assigned_to=%s", w.id, w.source, w.grade, w.assigned_to)
@@ -908,7 +916,10 @@ def import_leads_csv(
         w = _build(lead, created_at=created_at, assigned_to=officer, key=key)
         session.add(w)
         new.append(w)
-    session.flush()
+    try:
+        session.flush()
+    except IntegrityError as exc:  # a concurrent import of the same rows won the race; the caller rolls back
+        raise LeadConflict("the same leads were imported at the same time; retry the import") from exc
     ids = [w.id for w in new]
     _audit(session, actor=actor, action="import", entity_id=None,
            detail=f"source={source} provider={provider} rows={len(parsed)} created={len(ids)} duplicates={duplicates}")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from typing import Any
 
@@ -108,3 +108,54 @@ def test_huge_file_refused() -> None:
     data = b"phone,reason\n" + b"13900000000,x\n" * (MAX_IMPORT_BYTES // 14 + 10)
     with pytest.raises(CsvImportError, match="too large"):
         parse_leads_csv(data)
+
+
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    from fanzha.db.session import upgrade
+    from tests.db_fixtures import create_pg_schema, drop_pg_schema
+
+    schema, url = create_pg_schema()
+    try:
+        upgrade(url)
+        yield url
+    finally:
+        drop_pg_schema(schema, url)
+
+
+@pytest.mark.postgres
+def test_concurrent_import_of_the_same_file_conflicts_cleanly(pg_url: str) -> None:
+    """PostgreSQL (SQLite has a single writer): the second of two simultaneous imports waits on the unique key, then
+    fails with LeadConflict and writes nothing; the first import's rows stay."""
+    import threading
+
+    from fanzha.cases.warnings import LeadConflict
+    from fanzha.db.session import SessionLocal
+
+    db_url = pg_url
+    data = GOOD.encode("utf-8")
+    s1, s2 = SessionLocal(db_url), SessionLocal(db_url)
+    errors: list[BaseException] = []
+    try:
+        assert import_leads_csv(session=s1, data=data, actor=None, now=T0).created == 3  # flushed, not committed
+
+        def second() -> None:
+            try:
+                import_leads_csv(session=s2, data=data, actor=None, now=T0)
+                s2.commit()
+            except BaseException as exc:
+                s2.rollback()
+                errors.append(exc)
+
+        t = threading.Thread(target=second)
+        t.start()
+        t.join(timeout=1.0)
+        assert t.is_alive()  # blocked on s1's unique keys
+        s1.commit()
+        t.join(timeout=20)
+        assert not t.is_alive()
+        assert len(errors) == 1 and isinstance(errors[0], LeadConflict)
+        assert count(s1) == 3
+    finally:
+        s1.close()
+        s2.close()

@@ -26,6 +26,7 @@ from fanzha.cases.warnings import (
     CsvImportError,
     InvalidLead,
     LeadClosed,
+    LeadConflict,
     LeadNotFound,
     NotAllowed,
     create_lead,
@@ -52,7 +53,7 @@ class ActionResult(BaseModel):
 def _http(exc: Exception) -> HTTPException:
     if isinstance(exc, LeadNotFound):
         return HTTPException(status.HTTP_404_NOT_FOUND, detail=str(exc))
-    if isinstance(exc, LeadClosed):
+    if isinstance(exc, (LeadClosed, LeadConflict)):
         return HTTPException(status.HTTP_409_CONFLICT, detail=str(exc))
     if isinstance(exc, NotAllowed):
         return HTTPException(status.HTTP_403_FORBIDDEN, detail=str(exc))
@@ -81,7 +82,7 @@ def post_warning(session: SessionDep, user: Creator, lead_in: LeadCreate) -> War
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, detail="use POST /api/v1/warnings/import for files")
     try:
         w = create_lead(session=session, lead_in=lead_in, actor=user)
-    except InvalidLead as exc:
+    except (InvalidLead, LeadConflict) as exc:
         session.rollback()
         raise _http(exc) from exc
     session.commit()
@@ -117,6 +118,9 @@ async def import_warnings(
     except CsvImportError as exc:
         session.rollback()
         raise HTTPException(status.HTTP_400_BAD_REQUEST, detail={"error": str(exc), "row": exc.row}) from exc
+    except LeadConflict as exc:
+        session.rollback()
+        raise _http(exc) from exc
     session.commit()
     return ImportReport(rows=res.rows, created=res.created, duplicates=res.duplicates, warning_ids=res.warning_ids)
 
