@@ -11,8 +11,9 @@ N天前 / 半个月前 / N周前 / N个月前; 上个月10号 / 本月10号 / �
 mentioned just before it (or the report date). A month-day without a year that would lie in the future relative to the
 report rolls back one year. Month-only mentions resolve to the 1st of the month with ``precision == "month"``.
 
-The text is normalised first (full-width, traditional characters), offsets are those of the ORIGINAL text.
-Pure standard library + ``fanzha.text.normalize``; no jionlp.
+The text is folded 1:1 first (``fold``: full-width → ASCII, lower case, traditional → simplified per character;
+punctuation kept, because clauses matter here), so offsets are those of the ORIGINAL text. Standard library + OpenCC
+(already a dependency); no jionlp.
 """
 
 from __future__ import annotations
@@ -20,15 +21,60 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
-from typing import Literal
+from functools import lru_cache
+from typing import Any, Literal
 
-from fanzha.text import normalize
-
-__all__ = ["CHINA_TZ", "TimeMention", "cn_small_int", "find_times", "parse_reported_at"]
+__all__ = ["CHINA_TZ", "TimeMention", "cn_small_int", "find_times", "fold", "parse_reported_at"]
 
 CHINA_TZ = timezone(timedelta(hours=8), "Asia/Shanghai")  # China has had no DST since 1991
 
 Precision = Literal["minute", "day", "month"]
+
+def _fold_table() -> dict[int, str]:
+    table = {cp: chr(cp - 0xFEE0).lower() for cp in range(0xFF01, 0xFF5F)}
+    table.update({cp: chr(cp).lower() for cp in range(ord("A"), ord("Z") + 1)})
+    table[0x3000] = " "
+    return table
+
+
+_FOLD_TABLE = _fold_table()
+_T2S_CACHE: dict[str, str] = {}
+
+
+@lru_cache(maxsize=1)
+def _opencc() -> Any:
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+def fold(text: str) -> str:
+    """A same-length fold for matching (full-width → ASCII, lower case, traditional → simplified per character).
+
+    Unlike ``fanzha.text.normalize`` it keeps punctuation and numerals as written and never changes the length, so an
+    index into the folded text IS an index into the original.
+    """
+    s = text.translate(_FOLD_TABLE)
+    if s.isascii():
+        return s
+    conv = str(_opencc().convert(s))
+    if len(conv) == len(s):
+        return conv
+    out = []
+    for ch in s:
+        if ch.isascii():
+            out.append(ch)
+            continue
+        c = _T2S_CACHE.get(ch)
+        if c is None:
+            c = str(_opencc().convert(ch))
+            if len(c) != 1:
+                c = ch
+            if len(_T2S_CACHE) < 100_000:
+                _T2S_CACHE[ch] = c
+        out.append(c)
+    return "".join(out)
+
 
 _CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 
@@ -287,12 +333,15 @@ def _plausible_tod(text: str, m: re.Match[str], after_date: bool) -> bool:
     return bool(re.search(r"(于|在|约|是|到|至|从)$", before))
 
 
+def _span(s: int, e: int) -> tuple[int, int]:
+    return (s, e)
+
+
 def find_times(text: str, reported_at: datetime) -> list[TimeMention]:
     """All resolvable date / time mentions in ``text``, in text order, with ORIGINAL offsets."""
     if not text:
         return []
-    n = normalize(text)
-    t = n.text
+    t = fold(text)
     ref = reported_at.date()
 
     # 1. date tokens, earlier patterns win on overlap
@@ -347,7 +396,7 @@ def find_times(text: str, reported_at: datetime) -> list[TimeMention]:
                 hm = _hour_minute(follow, follow.group("p"), tok.evening)
                 if hm is not None and _plausible_tod(t, follow, True):
                     used_tod.add(j)
-                    a, b = n.to_original(s, follow.end())
+                    a, b = _span(s, follow.end())
                     out.append(
                         TimeMention(a, b, text[a:b], datetime.combine(day, time(*hm)), "minute", f"{kind} + time of day")
                     )
@@ -356,7 +405,7 @@ def find_times(text: str, reported_at: datetime) -> list[TimeMention]:
             p = next((x for x in periods_only if e <= x.start() <= e + 1), None)
             if p is not None:
                 end = p.end()
-            a, b = n.to_original(s, end)
+            a, b = _span(s, end)
             out.append(TimeMention(a, b, text[a:b], datetime.combine(day, time(0, 0)), prec, kind))
         else:
             m = tods[idx]
@@ -366,7 +415,7 @@ def find_times(text: str, reported_at: datetime) -> list[TimeMention]:
             hm = _hour_minute(m, m.group("p"), bool(context and context.evening))
             if hm is None:
                 continue
-            a, b = n.to_original(m.start(), m.end())
+            a, b = _span(m.start(), m.end())
             why = "time of day (date from context)" if context else "time of day (report date)"
             out.append(TimeMention(a, b, text[a:b], datetime.combine(base, time(*hm)), "minute", why))
     out.sort(key=lambda x: x.start)

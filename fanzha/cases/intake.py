@@ -1,0 +1,817 @@
+"""Case intake (案情要素): pull the case elements out of a victim's narrative, each with the evidence span it came from.
+
+    el = extract("报案人称昨天下午三点接到电话…先转了500，又转了3000…", reported_at="2024-03-08 10:20")
+    el.amount_yuan, el.occurred_at, el.channels, el.phones, el.transfers, el.evidence
+    el.to_record("case-1")   # the ``fanzha extract`` JSONL shape
+
+What is decided here (documented, tested):
+
+* ``occurred_at`` = the time of the FIRST fraud-related event the narrative dates (usually the first contact):
+  the earliest resolved date not after the report time; several mentions on that day → the first one in the text.
+  Month-only mentions ("今年5月") give the 1st of the month (``occurred_precision == "month"``).
+* ``amount_yuan`` = the money the victim lost, NET of money received back: the victim's own payments (转账, 充值,
+  扫码付, 被扣, 被转走, cash handed over …) summed, minus rebates / successful withdrawals / refunds the victim
+  received (对方先返了50元). Promised returns, balances, loan amounts and limits, prices, amounts only demanded
+  (让其再交 / 要求转 unless the victim complied) are not losses. An explicit "共计被骗/损失 X" is taken as the net loss
+  as stated; an explicit "共计转账/合计 X" replaces the sum of itemised payments when larger. ``None`` when the
+  narrative states no payment.
+* Indicators come from the ONE shared extractor (``fanzha.indicators.extract``); amounts from THE amount parser
+  (``fanzha.text.amounts.find_amounts``); this module only decides the ROLE of each (fraudster's vs the victim's own,
+  payee vs mentioned, payment vs promise). The victim's own phone / card / WeChat and official numbers the victim
+  called to check (96110, 110, the bank's 955xx) are not fraudster indicators; they are kept in ``other_numbers``.
+* Channels come from the lexicon in ``intake_data.yaml``.
+* Typology = ``fanzha.screen.screen(text, kind="narrative")``.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field
+
+from fanzha.cases.timeparse import TimeMention, find_times, fold, parse_reported_at
+
+__all__ = ["CaseElements", "ElementEvidence", "Transfer", "extract", "MAX_CHARS"]
+
+log = logging.getLogger(__name__)
+
+MAX_CHARS = 50_000  # longer narratives are cut (an officer's record is a few hundred characters)
+LIST_FIELDS = ("channels", "phones", "qq", "wechat", "urls", "bank_cards", "apps", "payee_accounts")
+
+
+# ---------------------------------------------------------------------------------------------------- model
+
+
+class ElementEvidence(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    field: str
+    value: str
+    span: tuple[int, int] | None = None  # ORIGINAL offsets [start, end)
+    why: str
+
+
+class Transfer(BaseModel):
+    """One payment the victim made (or received back, ``direction == "in"``)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    amount_yuan: Decimal
+    direction: Literal["out", "in"] = "out"
+    payee_account: str | None = None
+    payee_bank: str | None = None
+    channel: str | None = None  # 支付宝 / 微信 / 银行 / 现金 / 扫码
+    time: str | None = None  # "YYYY-MM-DD[ HH:MM]"
+    span: tuple[int, int]
+    raw: str
+    why: str
+
+
+class OtherNumber(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    kind: str
+    value: str
+    role: str  # victim | official | account
+    span: tuple[int, int]
+
+
+class CaseElements(BaseModel):
+    """The case elements of one narrative; every value has an evidence entry with its span."""
+
+    model_config = ConfigDict(frozen=True)
+
+    reported_at: datetime
+    type: str | None = None
+    subtype: str | None = None
+    amount_yuan: Decimal | None = None
+    occurred_at: datetime | None = None
+    occurred_precision: Literal["minute", "day", "month"] | None = None
+    channels: list[str] = Field(default_factory=list)
+    phones: list[str] = Field(default_factory=list)
+    qq: list[str] = Field(default_factory=list)
+    wechat: list[str] = Field(default_factory=list)
+    urls: list[str] = Field(default_factory=list)
+    bank_cards: list[str] = Field(default_factory=list)
+    apps: list[str] = Field(default_factory=list)
+    payee_accounts: list[str] = Field(default_factory=list)
+    transfers: list[Transfer] = Field(default_factory=list)
+    received: list[Transfer] = Field(default_factory=list)
+    other_numbers: list[OtherNumber] = Field(default_factory=list)
+    evidence: list[ElementEvidence] = Field(default_factory=list)
+    truncated: bool = False
+
+    def occurred_at_str(self) -> str | None:
+        if self.occurred_at is None:
+            return None
+        if self.occurred_precision == "minute":
+            return self.occurred_at.strftime("%Y-%m-%d %H:%M")
+        return self.occurred_at.strftime("%Y-%m-%d")
+
+    def elements(self) -> dict[str, Any]:
+        amount: int | float | None = None
+        if self.amount_yuan is not None:
+            amount = int(self.amount_yuan) if self.amount_yuan == self.amount_yuan.to_integral_value() else float(self.amount_yuan)
+        out: dict[str, Any] = {"amount_yuan": amount, "occurred_at": self.occurred_at_str()}
+        for name in LIST_FIELDS:
+            out[name] = list(getattr(self, name))
+        return out
+
+    def to_record(self, id_: object = None) -> dict[str, Any]:
+        """The ``fanzha extract`` / ``POST /api/v1/extract`` shape: {"id", "type", "elements": {...}}."""
+        return {"id": id_, "type": self.type, "elements": self.elements()}
+
+    def to_detail(self) -> dict[str, Any]:
+        """A flat, JSON-ready view for the console form: elements + typology, transfers and evidence spans."""
+        rec = self.elements()
+        occurred = None
+        if self.occurred_at is not None:
+            from fanzha.cases.timeparse import CHINA_TZ
+
+            occurred = self.occurred_at.replace(tzinfo=CHINA_TZ).isoformat()
+        rec.update(
+            {
+                "typology": self.type,
+                "subtype": self.subtype,
+                "channel": self.channels[0] if self.channels else None,
+                "occurred_at": occurred,
+                "occurred_precision": self.occurred_precision,
+                "amount_lost": None if self.amount_yuan is None else str(self.amount_yuan),
+                "transfers": [
+                    {
+                        "amount": str(t.amount_yuan),
+                        "payee_account": t.payee_account,
+                        "payee_bank": t.payee_bank,
+                        "channel": t.channel,
+                        "transferred_at": t.time,
+                    }
+                    for t in self.transfers
+                ],
+                "received": [{"amount": str(t.amount_yuan), "transferred_at": t.time} for t in self.received],
+                "other_numbers": [o.model_dump(mode="json") for o in self.other_numbers],
+                "evidence": [e.model_dump(mode="json") | {"kind": e.field} for e in self.evidence],
+            }
+        )
+        return rec
+
+
+# ---------------------------------------------------------------------------------------------------- lexicon
+
+
+@dataclass(frozen=True)
+class _Channel:
+    name: str
+    keywords: re.Pattern[str]
+    not_before: re.Pattern[str] | None
+    not_after: re.Pattern[str] | None
+
+
+@dataclass(frozen=True)
+class _Lexicon:
+    channels: tuple[_Channel, ...]
+    check_clause: re.Pattern[str]
+    games: re.Pattern[str]
+    not_app_names: frozenset[str]
+    extra_apps: re.Pattern[str]
+    cues: dict[str, re.Pattern[str]]
+    own_before: re.Pattern[str]
+    payee_before: re.Pattern[str]
+    payee_after: re.Pattern[str]
+    account_before: re.Pattern[str]
+    victim_called_before: re.Pattern[str]
+    incoming_before: re.Pattern[str]
+    pay_means: tuple[tuple[str, re.Pattern[str]], ...]
+
+
+def _alt(words: list[str], *, escape: bool) -> str:
+    items = sorted((re.escape(w) if escape else w for w in words), key=len, reverse=True)
+    return "|".join(items)
+
+
+@lru_cache(maxsize=1)
+def lexicon() -> _Lexicon:
+    data: dict[str, Any] = yaml.safe_load((Path(__file__).with_name("intake_data.yaml")).read_text(encoding="utf-8"))
+    chans = []
+    for c in data["channels"]:
+        nb = c.get("not_before") or []
+        na = c.get("not_after") or []
+        chans.append(
+            _Channel(
+                name=c["channel"],
+                keywords=re.compile(_alt(c["keywords"], escape=False)),
+                not_before=re.compile("^(?:" + "|".join(nb) + ")") if nb else None,
+                not_after=re.compile("(?:" + "|".join(na) + ")$") if na else None,
+            )
+        )
+    cues = {k: re.compile(v) for k, v in data["amount_cues"].items()}
+    return _Lexicon(
+        channels=tuple(chans),
+        check_clause=re.compile(data["check_clause"]),
+        games=re.compile(_alt(data["games"], escape=True)),
+        not_app_names=frozenset(fold(x)for x in data["not_app_names"]),
+        extra_apps=re.compile(_alt(data["extra_apps"], escape=True)),
+        cues=cues,
+        own_before=re.compile(data["own_before"]),
+        payee_before=re.compile(data["payee_before"]),
+        payee_after=re.compile(data["payee_after"]),
+        account_before=re.compile(data["account_before"]),
+        victim_called_before=re.compile(data["victim_called_before"]),
+        incoming_before=re.compile(data["incoming_before"]),
+        pay_means=tuple((k, re.compile(v)) for k, v in data["pay_means"].items()),
+    )
+
+
+# ---------------------------------------------------------------------------------------------------- text helpers
+
+_CLAUSE_END = re.compile(r"[，。；;！!？?\n]|(?<!\d),|,(?!\d{3}(?!\d))")
+_SENTENCE_END = re.compile(r"[。；;！!？?\n]")
+
+
+@dataclass
+class _Doc:
+    original: str
+    text: str  # normalised
+    orig_to_norm: list[int]  # original index -> normalised index (len(original) + 1 entries)
+    norm_to_orig: tuple[int, ...]
+    clause_starts: list[int]  # in normalised text
+    sentence_starts: list[int]
+
+    def n(self, orig_index: int) -> int:
+        return self.orig_to_norm[max(0, min(orig_index, len(self.orig_to_norm) - 1))]
+
+    def o_span(self, s: int, e: int) -> tuple[int, int]:
+        if not self.norm_to_orig:
+            return (0, 0)
+        s = max(0, min(s, len(self.norm_to_orig) - 1))
+        e = max(s + 1, min(e, len(self.norm_to_orig)))
+        return (self.norm_to_orig[s], self.norm_to_orig[e - 1] + 1)
+
+    def clause_start(self, i: int) -> int:
+        return _last_le(self.clause_starts, i)
+
+    def clause_end(self, i: int) -> int:
+        m = _CLAUSE_END.search(self.text, i)
+        return m.start() if m else len(self.text)
+
+    def sentence_span(self, i: int) -> tuple[int, int]:
+        s = _last_le(self.sentence_starts, i)
+        m = _SENTENCE_END.search(self.text, i)
+        return s, (m.start() if m else len(self.text))
+
+    def left(self, i: int, width: int, *, clause: bool = True) -> str:
+        start = max(self.clause_start(i) if clause else 0, i - width)
+        return self.text[start:i]
+
+    def right(self, i: int, width: int) -> str:
+        return self.text[i : min(self.clause_end(i), i + width)]
+
+
+def _last_le(starts: list[int], i: int) -> int:
+    best = 0
+    for s in starts:
+        if s <= i:
+            best = s
+        else:
+            break
+    return best
+
+
+def _make_doc(text: str) -> _Doc:
+    t = fold(text)  # same length as ``text``: offsets are shared
+    orig_to_norm = list(range(len(text) + 1))
+    offsets = tuple(range(len(t)))
+    clause_starts = [0] + [m.end() for m in _CLAUSE_END.finditer(t)]
+    sentence_starts = [0] + [m.end() for m in _SENTENCE_END.finditer(t)]
+    return _Doc(text, t, orig_to_norm, offsets, clause_starts, sentence_starts)
+
+
+# ---------------------------------------------------------------------------------------------------- indicators
+
+
+@dataclass(frozen=True)
+class _Ind:
+    kind: str
+    value: str
+    raw: str
+    span: tuple[int, int]  # original
+    context: dict[str, Any]
+
+
+def _indicators(text: str) -> list[_Ind]:
+    from fanzha.indicators import extract as extract_indicators
+
+    out: list[_Ind] = []
+    for ind in extract_indicators(text):
+        value = ind.normalized
+        if ind.kind == "phone":
+            value = _fix_phone(ind.raw, value)
+        out.append(_Ind(ind.kind, value, ind.raw, (int(ind.span[0]), int(ind.span[1])), dict(ind.context or {})))
+    return out
+
+
+_CN_MOBILE = re.compile(r"1[3-9]\d{9}")
+
+
+def _fix_phone(raw: str, normalized: str) -> str:
+    """Work around the shared extractor reading a bare Chinese mobile (173xxxxxxxx) as a +1 number."""
+    digits = re.sub(r"\D", "", fold(raw))
+    stripped = fold(raw).strip()
+    if _CN_MOBILE.fullmatch(digits) and not stripped.startswith(("+", "00")) and normalized.startswith("+1"):
+        return digits
+    return normalized
+
+
+def _official(kind: str, value: str) -> bool:
+    try:
+        from fanzha.indicators.official import is_allowlisted
+    except ImportError:  # pragma: no cover - the indicators package is part of the project
+        return False
+    try:
+        return bool(is_allowlisted(kind, value))
+    except Exception:  # an allowlist problem must not lose the intake
+        log.exception("allowlist lookup failed for %s", kind)
+        return False
+
+
+# ---------------------------------------------------------------------------------------------------- amounts
+
+
+@dataclass(frozen=True)
+class _Amt:
+    start: int  # normalised offsets
+    end: int
+    value: Decimal
+    raw: str
+    bare: bool = False  # a bare number after a payment verb (no unit)
+
+
+_BARE_NUM = re.compile(r"(?<![\d.a-z])(?<!\d,)(\d{2,7}(?:\.\d{1,2})?)(?![\d%a-z]|[.,]\d)")
+_BARE_PAY_BEFORE = re.compile(
+    r"(?:转账|转了|转过去|汇了|汇款|打了|打款|充值|充了|付了|付款|支付|垫付|缴纳|交了)(?:了|过)?(?:给对方|对方)?\s*(?:人民币)?\s*$"
+)
+_BARE_NOT_AFTER = re.compile(r"^\s*(?:个|次|天|年|月|日|号|岁|单|笔|份|张|瓶|件|人|分|点|时|期|倍|位|条|台|秒|米|元|块|万|千|百|w|k)")
+
+
+def _amounts(doc: _Doc, taken: list[tuple[int, int]]) -> list[_Amt]:
+    from fanzha.text.amounts import find_amounts, parse_amount
+
+    out: list[_Amt] = []
+    for a in find_amounts(doc.original):
+        s, e = doc.n(a.start), doc.n(a.end)
+        if any(s < te and ts < e for ts, te in taken):
+            continue
+        out.append(_Amt(s, e, Decimal(a.value), a.raw))
+    # bare numbers right after a payment verb ("先转了500，又转了3000"): the shared parser needs a unit
+    for m in _BARE_NUM.finditer(doc.text):
+        s, e = m.span(1)
+        if any(s < te and ts < e for ts, te in taken) or any(s < x.end and x.start < e for x in out):
+            continue
+        if not _BARE_PAY_BEFORE.search(doc.text[max(0, s - 12) : s]) or _BARE_NOT_AFTER.match(doc.text[e : e + 2]):
+            continue
+        value = parse_amount(m.group(1) + "元")
+        if value is None or value <= 0:
+            continue
+        a_s, a_e = doc.o_span(s, e)
+        out.append(_Amt(s, e, Decimal(value), doc.original[a_s:a_e], bare=True))
+    out.sort(key=lambda x: x.start)
+    return out
+
+
+_CUE_PRIORITY = ("total_loss", "total_paid", "received", "ignore", "staged", "pay")
+_BARE_TOTAL = re.compile(r"(?:共计|合计|总共|累计|一共|总计)(?:人民币)?[:：]?\s*$")
+_ENUM_START = re.compile(r"^\s*(?:分别|各|依次|金额|其中)")
+_COMPLIANCE = re.compile(r"按[^，。；]{0,6}要求")
+_PERFECTIVE = re.compile(r"^(?:了|完|过)")
+_INTENT = re.compile(r"(?:准备|打算|想|拟|正要|正准备)[^，。；]{0,3}$")
+
+
+def _left_cue(doc: _Doc, window: str) -> tuple[str, re.Match[str]] | None:
+    """The category of the cue nearest to the end of ``window`` (ties broken by _CUE_PRIORITY)."""
+    lx = lexicon()
+    best: tuple[int, int, str, re.Match[str]] | None = None
+    for cat in _CUE_PRIORITY:
+        pat = lx.cues[cat]
+        if cat in ("total_loss", "total_paid"):
+            m = pat.search(window)
+            if m:
+                key = (m.end(), -_CUE_PRIORITY.index(cat))
+                if best is None or key > (best[0], best[1]):
+                    best = (m.end(), -_CUE_PRIORITY.index(cat), cat, m)
+            continue
+        last = None
+        for m in pat.finditer(window):
+            last = m
+        if last is not None:
+            key = (last.end(), -_CUE_PRIORITY.index(cat))
+            if best is None or key > (best[0], best[1]):
+                best = (last.end(), -_CUE_PRIORITY.index(cat), cat, last)
+    if best is None:
+        return None
+    return best[2], best[3]
+
+
+@dataclass
+class _Role:
+    amt: _Amt
+    role: str  # pay | received | total_loss | total_paid | demand | ignore | staged | none
+    why: str
+
+
+def _amount_role(doc: _Doc, a: _Amt) -> _Role:
+    lx = lexicon()
+    cs = doc.clause_start(a.start)
+    left = doc.text[max(cs, a.start - 40) : a.start]
+    after = doc.text[a.end : doc.clause_end(a.end)]
+    clause = doc.text[cs : doc.clause_end(a.start)]
+    if lx.cues["passive_after"].search(after):
+        return _Role(a, "pay", "debited from the victim (被…转走/扣/盗刷)")
+    if lx.cues["claim_clause"].search(clause):
+        return _Role(a, "ignore", "claimed by the fraudster (截图/称已)")
+    got = _left_cue(doc, left)
+    if got is None and _ENUM_START.search(clause) and cs > 0:
+        # "…共向APP充值四次，分别为：1万元、2万元" – the list takes the verb of the clause before
+        pcs = doc.clause_start(cs - 1)
+        got = _left_cue(doc, doc.text[pcs : cs - 1])
+    if got is not None and got[0] == "total_paid" and _BARE_TOTAL.search(left):
+        # a bare 共计 takes the meaning of the cue before it ("佣金共计36元" is money received)
+        before = left[: _BARE_TOTAL.search(left).start()]  # type: ignore[union-attr]
+        prev = _left_cue(doc, before)
+        if prev is not None and prev[0] in ("received", "ignore"):
+            got = prev
+    if got is None:
+        # "将卡内的15万元分两次转到…" / "将现金8万元当面交给…"
+        if re.search(r"[将把]", left) and lx.cues["pay"].search(after[:16]):
+            return _Role(a, "pay", "将…(amount)…转/交 construction")
+        if lx.cues["ignore_after"].search(after):
+            return _Role(a, "ignore", "a limit / gain / balance, not a payment")
+        if lx.cues["received_after"].search(after):
+            return _Role(a, "received", "withdrawn successfully by the victim")
+        return _Role(a, "none", "no payment cue")
+    cat, m = got
+    if cat == "received":
+        return _Role(a, "received", f"received back by the victim ({m.group(0)})")
+    if cat in ("total_loss", "total_paid"):
+        return _Role(a, cat, f"stated total ({m.group(0).strip()})")
+    if lx.cues["ignore_after"].search(after) or lx.cues["received_after"].search(after):
+        if lx.cues["received_after"].search(after):
+            return _Role(a, "received", "withdrawn successfully by the victim")
+        return _Role(a, "ignore", "a limit / gain / balance, not a payment")
+    if cat == "ignore":
+        if re.search(r"[将把]", left[m.end() :]) and lx.cues["pay"].search(after[:16]):
+            return _Role(a, "pay", "将…(amount)…转/交 construction")
+        return _Role(a, "ignore", f"not a payment ({m.group(0)})")
+    if cat == "staged":
+        return _Role(a, "staged", f"borrowed / withdrawn ({m.group(0)})")
+    # a payment verb: demanded only, intended, or done?
+    before_verb = left[max(0, m.start() - 8) : m.start()]
+    after_verb = left[m.end() :]
+    perfective = bool(_PERFECTIVE.match(after_verb)) or m.group(0).endswith(("了", "完"))
+    if _INTENT.search(before_verb) and not perfective:
+        return _Role(a, "demand", f"only intended ({before_verb.strip()}{m.group(0)})")
+    if lx.cues["demand"].search(before_verb) and not _COMPLIANCE.search(before_verb) and not perfective:
+        return _Role(a, "demand", f"demanded by the fraudster ({before_verb.strip()}{m.group(0)})")
+    if lx.cues["negated"].search(after):
+        return _Role(a, "ignore", "the victim did not pay")
+    return _Role(a, "pay", f"paid by the victim ({m.group(0)})")
+
+
+def _resolve_roles(doc: _Doc, amts: list[_Amt]) -> list[_Role]:
+    lx = lexicon()
+    roles = [_amount_role(doc, a) for a in amts]
+    # promotions across clauses: demanded + "报案人照做/转完" → paid; borrowed/withdrawn + "全部转入/交给" → paid
+    for i, r in enumerate(roles):
+        if r.role not in ("demand", "staged"):
+            continue
+        ce = doc.clause_end(r.amt.end)
+        nxt = doc.text[ce + 1 : doc.clause_end(ce + 1)] if ce < len(doc.text) else ""
+        later_amount = any(o.amt.start > r.amt.end and o.amt.start <= ce + 1 + len(nxt) for o in roles[i + 1 :])
+        if r.role == "demand" and lx.cues["comply_clause"].search(nxt) and not later_amount:
+            roles[i] = _Role(r.amt, "pay", f"demanded, and the victim complied ({nxt[:8]})")
+        elif r.role == "staged" and lx.cues["staged_then_paid"].search(nxt) and not later_amount:
+            roles[i] = _Role(r.amt, "pay", f"borrowed/withdrawn, then handed over ({nxt[:10]})")
+        elif r.role == "staged":
+            roles[i] = _Role(r.amt, "ignore", r.why + ", not shown handed over")
+    return roles
+
+
+# ---------------------------------------------------------------------------------------------------- extraction
+
+
+def _dedupe(values: list[str]) -> list[str]:
+    seen: set[str] = set()
+    out = []
+    for v in values:
+        if v not in seen:
+            seen.add(v)
+            out.append(v)
+    return out
+
+
+def _typology(text: str) -> tuple[str | None, str | None]:
+    try:
+        from fanzha.screen import screen
+    except ImportError:
+        return None, None
+    try:
+        v = screen(text, kind="narrative")
+    except Exception:  # screening must never lose an intake
+        log.warning("screening failed during intake", exc_info=log.isEnabledFor(logging.DEBUG))
+        return None, None
+    return v.type, v.subtype
+
+
+def _channels(doc: _Doc, evidence: list[ElementEvidence]) -> list[str]:
+    lx = lexicon()
+    found: list[tuple[int, str]] = []
+    for ch in lx.channels:
+        for m in ch.keywords.finditer(doc.text):
+            s, e = m.span()
+            if ch.not_before is not None and ch.not_before.search(doc.text[e : e + 12]):
+                continue
+            if ch.not_after is not None and ch.not_after.search(doc.text[max(0, s - 6) : s]):
+                continue
+            clause = doc.text[doc.clause_start(s) : doc.clause_end(s)]
+            if lx.check_clause.search(clause) and not re.search(r"接到|收到|来电|打来|添加|加了", clause):
+                continue
+            found.append((s, ch.name))
+            a, b = doc.o_span(s, e)
+            evidence.append(ElementEvidence(field="channels", value=ch.name, span=(a, b), why=f"channel word {m.group(0)!r}"))
+            break
+    found.sort()
+    return [name for _, name in found]
+
+
+def extract(narrative: str, reported_at: datetime | str | None = None) -> CaseElements:
+    """The case elements of a victim's narrative, resolved against ``reported_at`` (default: now, Beijing time)."""
+    ref = parse_reported_at(reported_at)
+    text = narrative if isinstance(narrative, str) else str(narrative)
+    text = text.replace("\x00", "")
+    truncated = len(text) > MAX_CHARS
+    if truncated:
+        text = text[:MAX_CHARS]
+    if not text.strip():
+        return CaseElements(reported_at=ref, truncated=truncated)
+    lx = lexicon()
+    doc = _make_doc(text)
+    evidence: list[ElementEvidence] = []
+
+    def ev(field: str, value: str, span: tuple[int, int] | None, why: str) -> None:
+        evidence.append(ElementEvidence(field=field, value=value, span=span, why=why))
+
+    # ---- indicators and their roles
+    inds = _indicators(text)
+    phones: list[str] = []
+    qq: list[str] = []
+    wechat: list[str] = []
+    urls: list[str] = []
+    cards: list[str] = []
+    apps: list[str] = []
+    payees: list[str] = []
+    others: list[OtherNumber] = []
+    taken: list[tuple[int, int]] = []
+    card_banks: dict[str, str] = {}
+    for ind in inds:
+        if ind.kind == "amount":
+            continue
+        s, e = doc.n(ind.span[0]), doc.n(ind.span[1])
+        taken.append((s, e))
+        left = doc.left(s, 16)
+        left_wide = doc.left(s, 24)
+        own = bool(lx.own_before.search(left))
+        if ind.kind in ("phone", "qq", "wechat", "bank_card", "alipay") and own:
+            others.append(OtherNumber(kind=ind.kind, value=ind.value, role="victim", span=ind.span))
+            ev("other_numbers", ind.value, ind.span, "the victim's own (context: " + left[-8:] + ")")
+            continue
+        if ind.kind == "phone":
+            if lx.account_before.search(left):
+                payees.append(ind.value)
+                ev("payee_accounts", ind.value, ind.span, "account number the victim paid into (支付宝/账号 context)")
+                continue
+            official = ind.context.get("category") == "service" or _official("phone", ind.value)
+            incoming = bool(lx.incoming_before.search(left))
+            if official and (lx.victim_called_before.search(left) or not incoming):
+                others.append(OtherNumber(kind="phone", value=ind.value, role="official", span=ind.span))
+                ev("other_numbers", ind.value, ind.span, "official / service number, not the fraudster's")
+                continue
+            phones.append(ind.value)
+            ev("phones", ind.value, ind.span, "fraudster's number" + (" (spoofed official caller ID)" if official else ""))
+        elif ind.kind == "qq":
+            qq.append(ind.value)
+            ev("qq", ind.value, ind.span, "QQ number" + (" (group)" if ind.context.get("group") else ""))
+        elif ind.kind == "wechat":
+            wechat.append(ind.value)
+            ev("wechat", ind.value, ind.span, "WeChat ID")
+        elif ind.kind in ("url", "domain"):
+            if _official("domain", ind.value) or _official(ind.kind, ind.value):
+                ev("other_numbers", ind.value, ind.span, "official site, not a fraud URL")
+                continue
+            urls.append(ind.value)
+            ev("urls", ind.value, ind.span, f"{ind.kind} in the narrative")
+        elif ind.kind == "bank_card":
+            cards.append(ind.value)
+            if ind.context.get("bin_bank"):
+                card_banks[ind.value] = str(ind.context["bin_bank"])
+            ev("bank_cards", ind.value, ind.span, "bank card of the other side")
+            ss, se = doc.sentence_span(s)
+            sentence = doc.text[ss:se]
+            if (
+                ind.context.get("role") == "payee"
+                or lx.payee_before.search(left_wide)
+                or lx.payee_after.search(doc.text[e : e + 6])
+                or lx.cues["pay"].search(sentence)
+            ):
+                payees.append(ind.value)
+                ev("payee_accounts", ind.value, ind.span, "the victim paid into this account")
+        elif ind.kind == "alipay":
+            payees.append(ind.value)
+            ev("payee_accounts", ind.value, ind.span, "Alipay account the victim paid into")
+        elif ind.kind == "app":
+            name = ind.value
+            if fold(name) in lx.not_app_names:
+                continue
+            apps.append(name)
+            ev("apps", name, ind.span, "app named in the narrative")
+    # games and platforms the shared app list does not know
+    have = {fold(a) for a in apps}
+    for pat, why in ((lx.games, "game named in the narrative"), (lx.extra_apps, "platform app named in the narrative")):
+        for m in pat.finditer(doc.text):
+            if m.group(0) in have or any(m.start() < te and ts < m.end() for ts, te in taken):
+                continue
+            have.add(m.group(0))
+            a, b = doc.o_span(*m.span())
+            apps.append(text[a:b])
+            ev("apps", text[a:b], (a, b), why)
+
+    # ---- channels (lexicon + what the indicators imply)
+    channels = _channels(doc, evidence)
+
+    def add_channel(name: str, why: str) -> None:
+        if name not in channels:
+            channels.append(name)
+            ev("channels", name, None, why)
+
+    if urls:
+        add_channel("网站", "a URL / domain is named")
+    if qq:
+        add_channel("QQ", "a QQ number is named")
+    if wechat:
+        add_channel("微信", "a WeChat ID is named")
+    games_named = [a for a in apps if lx.games.fullmatch(fold(a))]
+    if games_named:
+        add_channel("游戏平台", "a game is named")
+    if any(a not in games_named for a in apps):
+        add_channel("APP", "an app is named")
+
+    # ---- amounts and transfers
+    amts = _amounts(doc, taken)
+    roles = _resolve_roles(doc, amts)
+    times = find_times(text, ref)
+    transfers: list[Transfer] = []
+    received: list[Transfer] = []
+    totals_loss: list[Decimal] = []
+    totals_paid: list[Decimal] = []
+    card_spans = [(doc.n(i.span[0]), i.value) for i in inds if i.kind in ("bank_card", "alipay")]
+    for r in roles:
+        span = doc.o_span(r.amt.start, r.amt.end)
+        if r.role in ("pay", "received"):
+            ss, se = doc.sentence_span(r.amt.start)
+            payee = next((v for p, v in card_spans if ss <= p < se and v in payees), None)
+            sentence = doc.text[ss:se]
+            means = next((k for k, p in lx.pay_means if p.search(sentence)), None)
+            tm = _time_before(times, span[0], doc)
+            tr = Transfer(
+                amount_yuan=r.amt.value,
+                direction="out" if r.role == "pay" else "in",
+                payee_account=payee if r.role == "pay" else None,
+                payee_bank=card_banks.get(payee) if payee and r.role == "pay" else None,
+                channel=means if r.role == "pay" else None,
+                time=tm,
+                span=span,
+                raw=r.amt.raw,
+                why=r.why,
+            )
+            (transfers if r.role == "pay" else received).append(tr)
+        elif r.role == "total_loss":
+            totals_loss.append(r.amt.value)
+        elif r.role == "total_paid":
+            totals_paid.append(r.amt.value)
+        ev("amounts", r.amt.raw, span, f"{r.role}: {r.why}")
+
+    amount: Decimal | None = None
+    paid = sum((t.amount_yuan for t in transfers), Decimal(0))
+    got_back = sum((t.amount_yuan for t in received), Decimal(0))
+    if totals_loss:
+        amount = max(totals_loss)
+        ev("amount_yuan", str(amount), None, "the narrative states the total loss")
+    elif transfers or totals_paid:
+        gross = max([paid, *totals_paid])
+        amount = max(Decimal(0), gross - got_back)
+        why = f"sum of the victim's payments {gross}" + (f" minus {got_back} received back" if got_back else "")
+        ev("amount_yuan", str(amount), None, why)
+
+    # ---- time of the first fraud-related event
+    occurred: TimeMention | None = None
+    past = [m for m in times if m.value <= ref]
+    if past:
+        occurred = min(past, key=lambda m: (m.value.date(), m.start))
+        ev("occurred_at", occurred.formatted(), (occurred.start, occurred.end), f"earliest event date ({occurred.why})")
+
+    typ, subtype = _typology(text)
+    return CaseElements(
+        reported_at=ref,
+        type=typ,
+        subtype=subtype,
+        amount_yuan=amount,
+        occurred_at=occurred.value if occurred else None,
+        occurred_precision=occurred.precision if occurred else None,
+        channels=channels,
+        phones=_dedupe(phones),
+        qq=_dedupe(qq),
+        wechat=_dedupe(wechat),
+        urls=_dedupe(urls),
+        bank_cards=_dedupe(cards),
+        apps=_dedupe(apps),
+        payee_accounts=_dedupe(payees),
+        transfers=transfers,
+        received=received,
+        other_numbers=others,
+        evidence=evidence,
+        truncated=truncated,
+    )
+
+
+def _time_before(times: list[TimeMention], orig_pos: int, doc: _Doc) -> str | None:
+    """The date/time mentioned last before a transfer in the same sentence (None when the sentence dates nothing)."""
+    ss, _ = doc.sentence_span(doc.n(orig_pos))
+    o_ss = doc.o_span(ss, ss + 1)[0] if doc.text else 0
+    best = None
+    for m in times:
+        if o_ss <= m.start < orig_pos:
+            best = m
+    return best.formatted() if best else None
+
+
+# ---------------------------------------------------------------------------------------------------- evaluation
+
+SCORED_FIELDS = ("amount_yuan", "occurred_at", *LIST_FIELDS)
+
+
+def canonical(field: str, value: object) -> str:
+    """Comparison key of a gold / predicted value (formatting differences are not errors)."""
+    s = fold(str(value)).strip()
+    if field == "amount_yuan":
+        return str(Decimal(s).quantize(Decimal("0.01")))
+    if field in ("phones", "qq"):
+        d = re.sub(r"\D", "", s)
+        if field == "phones" and len(d) == 13 and d.startswith("86"):
+            d = d[2:]
+        if field == "phones" and len(d) == 15 and d.startswith("0086"):
+            d = d[4:]
+        return d
+    if field == "urls":
+        s = re.sub(r"^[a-z]+://", "", s)
+        s = re.sub(r"^www\.", "", s)
+        return s.rstrip("/")
+    if field in ("bank_cards", "payee_accounts"):
+        d = re.sub(r"[\s-]", "", s)
+        return d
+    return s
+
+
+def field_counts(pred: dict[str, Any], gold: dict[str, Any]) -> dict[str, tuple[int, int, int]]:
+    """(tp, fp, fn) per field for one narrative; scalars count as one item each (null = no item)."""
+    out: dict[str, tuple[int, int, int]] = {}
+    for f in SCORED_FIELDS:
+        p, g = pred.get(f), gold.get(f)
+        if f in ("amount_yuan", "occurred_at"):
+            ps = set() if p is None else {canonical(f, p)}
+            gs = set() if g is None else {canonical(f, g)}
+        else:
+            ps = {canonical(f, x) for x in (p or [])}
+            gs = {canonical(f, x) for x in (g or [])}
+        out[f] = (len(ps & gs), len(ps - gs), len(gs - ps))
+    return out
+
+
+def f1_table(pairs: list[tuple[dict[str, Any], dict[str, Any]]]) -> dict[str, dict[str, float]]:
+    """Micro precision / recall / F1 per field and overall (key ``"ALL"``) over (pred, gold) element dicts."""
+    sums: dict[str, list[int]] = {f: [0, 0, 0] for f in (*SCORED_FIELDS, "ALL")}
+    for pred, gold in pairs:
+        for f, (tp, fp, fn) in field_counts(pred, gold).items():
+            for k, v in enumerate((tp, fp, fn)):
+                sums[f][k] += v
+                sums["ALL"][k] += v
+    table: dict[str, dict[str, float]] = {}
+    for f, (tp, fp, fn) in sums.items():
+        p = tp / (tp + fp) if tp + fp else 1.0
+        r = tp / (tp + fn) if tp + fn else 1.0
+        table[f] = {"tp": tp, "fp": fp, "fn": fn, "precision": p, "recall": r, "f1": 2 * p * r / (p + r) if p + r else 0.0}
+    return table
