@@ -36,7 +36,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from sqlalchemy import case as sa_case
 from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from fanzha.cases.warning_schemas import (
     ActionCreate,
@@ -605,6 +605,7 @@ def queue(
     closed_last = sa_case((Warning.status == "closed", 1), else_=0)
     rows = session.scalars(
         select(Warning)
+        .options(selectinload(Warning.actions))
         .where(*conds)
         .order_by(closed_last, overdue_first, grade_order, Warning.due_at, Warning.id)
         .offset(max(0, offset))
