@@ -19,6 +19,7 @@ class Figure:
     title: str
     json: Markup  # safe inside <script type="application/json">
     summary: str  # a text equivalent for screen readers
+    wide: bool = True  # spans the whole width (time series); False: half width on wide screens
 
 
 def _num(v: Any) -> float:
@@ -38,9 +39,11 @@ def _to_json(fig: Any) -> Markup:
 def _layout(title: str, *, barmode: str | None = None, ytitle: str = "") -> dict[str, Any]:
     lay: dict[str, Any] = {
         "title": {"text": title, "font": {"size": 16}},
-        "legend": {"orientation": "h", "y": -0.2},
+        "legend": {"orientation": "h", "yanchor": "top", "y": -0.3, "x": 0},
         "yaxis": {"title": {"text": ytitle}, "rangemode": "tozero"},
-        "xaxis": {"type": "category"},
+        "xaxis": {"type": "category", "tickangle": -45, "automargin": True},
+        "height": 460,
+        "margin": {"l": 50, "r": 20, "t": 40, "b": 20},
         "colorway": PALETTE,
         "paper_bgcolor": "#fff",
         "plot_bgcolor": "#fff",
@@ -101,6 +104,7 @@ def dashboard_figures(cs: dict[str, Any], ws: dict[str, Any]) -> list[Figure]:
             "受害人年龄段",
             _to_json(f),
             "；".join(f"{a['key']}：{a['cases']} 起" for a in ages) or "暂无数据",
+            wide=False,
         )
     )
     f = go.Figure(
@@ -108,7 +112,8 @@ def dashboard_figures(cs: dict[str, Any], ws: dict[str, Any]) -> list[Figure]:
         layout={"title": {"text": "受害人性别"}, "colorway": PALETTE},
     )
     figs.append(
-        Figure("fig-gender", "受害人性别", _to_json(f), "；".join(f"{g['key']}：{g['cases']} 起" for g in genders) or "暂无数据")
+        Figure("fig-gender", "受害人性别", _to_json(f), "；".join(f"{g['key']}：{g['cases']} 起" for g in genders) or "暂无数据",
+               wide=False)
     )
 
     wseries = ws.get("series", [])

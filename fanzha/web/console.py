@@ -159,10 +159,16 @@ def dashboard(request: Request, session: Session = SessionDep) -> Response:
         return redirect(request, home_for(user))
     period = request.query_params.get("period", "week")
     period = period if period in ("week", "month") else "week"
+    today = datetime.now(LOCAL_TZ).date()
+    default_from = today - (timedelta(weeks=26) if period == "week" else timedelta(days=365))
+    date_from = _date_param(request, "date_from") or default_from
+    date_to = _date_param(request, "date_to") or today
+    if date_to < date_from:
+        date_from, date_to = date_to, date_from
     try:
-        stats = need("fanzha.cases.stats")
-        cs = stats.case_stats(session, period=period)
-        wst = stats.warning_stats(session, period=period)
+        stats = need("fanzha.cases.stats", "case_stats", "warning_stats", "rising_types")
+        cs = stats.case_stats(session, period=period, date_from=date_from, date_to=date_to)
+        wst = stats.warning_stats(session, period=period, date_from=date_from, date_to=date_to)
         rising = stats.rising_types(session)
     except NotReady as exc:
         return not_ready(request, user, exc)
@@ -173,7 +179,8 @@ def dashboard(request: Request, session: Session = SessionDep) -> Response:
     return render(
         request,
         "console/dashboard.html",
-        {"cs": cs, "ws": wst, "rising": rising, "figures": figures, "period": period},
+        {"cs": cs, "ws": wst, "rising": rising, "figures": figures, "period": period,
+         "date_from": date_from.isoformat(), "date_to": date_to.isoformat()},
         user=user,
         page="dashboard",
     )
@@ -444,7 +451,7 @@ def _marked_narrative(text: str) -> Any:
     if not text:
         return ""
     try:
-        inds = need("fanzha.indicators", "check", "detect_kind", "extract").extract(text)
+        inds = need("fanzha.indicators", "extract").extract(text)
     except NotReady:
         inds = []
     spans = [Span(i.span[0], i.span[1], KIND_LABELS.get(i.kind, i.kind), i.kind) for i in inds]
@@ -734,54 +741,75 @@ def _validation_messages(exc: Exception) -> list[str]:
     return out or ["填写的内容有误。"]
 
 
+def _local_input(value: object) -> str:
+    """An ISO time (aware, or naive = China local time) -> the value of an <input type=datetime-local>."""
+    if not isinstance(value, str) or not value.strip():
+        return ""
+    try:
+        dt = datetime.fromisoformat(value.strip())
+    except ValueError:
+        return ""
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=LOCAL_TZ)
+    return dt.astimezone(LOCAL_TZ).strftime("%Y-%m-%dT%H:%M")
+
+
 def elements_to_form(elements: Any, narrative: str) -> tuple[dict[str, Any], list[Any]]:
-    """The editable form and the highlight spans from ``fanzha.cases.intake.extract`` (X's CaseElements)."""
+    """The editable form and the highlight spans from ``fanzha.cases.intake.extract`` (``CaseElements.to_detail()``,
+    the flat view X made for this form)."""
     from fanzha.web.highlight import Span
 
     form = _blank_case_form(narrative)
-    rec: dict[str, Any] = elements.to_record() if hasattr(elements, "to_record") else dict(elements)
-    spans: list[Span] = []
+    rec: dict[str, Any] = elements.to_detail()
     typ = rec.get("typology")
     if isinstance(typ, str) and typ in TYPOLOGIES:
         form["typology"] = typ
     for key in ("subtype", "channel"):
         if isinstance(rec.get(key), str):
             form[key] = rec[key]
-    occurred = rec.get("occurred_at")
-    if isinstance(occurred, str) and occurred:
-        try:
-            form["occurred_at"] = datetime.fromisoformat(occurred).astimezone(LOCAL_TZ).strftime("%Y-%m-%dT%H:%M")
-        except ValueError:
-            pass
-    amount = rec.get("amount_lost", rec.get("amount_lost_yuan"))
-    if amount not in (None, ""):
-        form["amount_lost"] = str(amount)
+    form["occurred_at"] = _local_input(rec.get("occurred_at"))
+    if rec.get("amount_lost") not in (None, ""):
+        form["amount_lost"] = str(rec["amount_lost"])
     for name, _ in LIST_FIELDS:
         vals = rec.get(name)
         if isinstance(vals, list):
-            form[name] = "\n".join(str(v.get("value", v.get("normalized", ""))) if isinstance(v, dict) else str(v)
-                                   for v in vals)
-    victim = rec.get("victim")
-    if isinstance(victim, dict):
-        form["victim_name"] = victim.get("name") or ""
-        form["victim_age_band"] = victim.get("age_band") or ""
-        form["victim_gender"] = victim.get("gender") or "未知"
-        form["victim_occupation"] = victim.get("occupation") or ""
-        form["victim_phone"] = victim.get("contact_phone") or ""
-    rows = []
-    for t in rec.get("transfers") or []:
-        if isinstance(t, dict):
-            at = t.get("transferred_at") or ""
-            try:
-                at = datetime.fromisoformat(at).astimezone(LOCAL_TZ).strftime("%Y-%m-%dT%H:%M") if at else ""
-            except ValueError:
-                at = ""
-            rows.append({"amount": str(t.get("amount", "") or ""), "payee_account": t.get("payee_account") or "",
-                         "payee_bank": t.get("payee_bank") or "", "at": at})
-    form["transfers"] = rows
+            form[name] = "\n".join(str(v) for v in vals)
+    form["transfers"] = [
+        {
+            "amount": str(t.get("amount") or ""),
+            "payee_account": t.get("payee_account") or "",
+            "payee_bank": t.get("payee_bank") or "",
+            "at": _local_input(t.get("transferred_at")),
+        }
+        for t in rec.get("transfers") or []
+        if isinstance(t, dict)
+    ][:MAX_TRANSFER_ROWS]
+    spans: list[Span] = []
     for ev in rec.get("evidence") or []:
-        span = ev.get("span") if isinstance(ev, dict) else None
+        span = ev.get("span")
         if span and len(span) == 2:
-            spans.append(Span(int(span[0]), int(span[1]), str(ev.get("why") or ev.get("field") or ""),
-                              str(ev.get("kind") or ev.get("field") or "")))
+            label = FIELD_LABELS.get(str(ev.get("field")), str(ev.get("field") or ""))
+            why = f"{label}：{ev.get('why') or ''}".strip("：")
+            spans.append(Span(int(span[0]), int(span[1]), why, FIELD_CSS.get(str(ev.get("field")), "")))
     return form, spans
+
+
+FIELD_LABELS = {
+    "type": "案件类型",
+    "typology": "案件类型",
+    "subtype": "细分",
+    "amount_yuan": "损失金额",
+    "occurred_at": "案发时间",
+    "channels": "接触渠道",
+    "phones": "涉诈电话",
+    "qq": "QQ",
+    "wechat": "微信",
+    "urls": "网址",
+    "bank_cards": "银行卡",
+    "apps": "App",
+    "payee_accounts": "收款账户",
+    "transfers": "转账",
+    "amounts": "金额",
+}
+FIELD_CSS = {"amount_yuan": "amount", "amounts": "amount", "transfers": "amount", "phones": "phone", "qq": "qq", "wechat": "wechat",
+             "urls": "url", "bank_cards": "bank_card", "payee_accounts": "payee_account"}

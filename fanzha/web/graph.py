@@ -13,7 +13,7 @@ from markupsafe import Markup, escape
 
 WIDTH, HEIGHT = 760, 520
 R_INNER, R_OUTER = 150, 235
-NODE_R = 26
+NODE_R = 32
 
 
 @dataclass(frozen=True)
@@ -77,8 +77,13 @@ def layout(nodes: list[Node], edges: list[Edge]) -> dict[int, tuple[float, float
 
 def render_svg(nodes: list[Node], edges: list[Edge], *, title: str = "串并案关系图") -> Markup:
     pos = layout(nodes, edges)
+    xs = [x for x, _ in pos.values()] or [WIDTH / 2]
+    ys = [y for _, y in pos.values()] or [HEIGHT / 2]
+    pad = NODE_R + 30
+    x0, y0 = max(0.0, min(xs) - pad - 60), max(0.0, min(ys) - pad)
+    w, h = min(WIDTH, max(xs) + pad + 60) - x0, min(HEIGHT, max(ys) + pad) - y0
     parts: list[str] = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="{x0:.0f} {y0:.0f} {w:.0f} {h:.0f}" role="img" '
         f'aria-labelledby="graph-title graph-desc" class="link-graph">',
         f'<title id="graph-title">{escape(title)}</title>',
         f'<desc id="graph-desc">{len(nodes)} 起案件，{len(edges)} 条共同要素连线。圆点是案件，连线上标注共同的涉诈要素。</desc>',
@@ -102,7 +107,7 @@ def render_svg(nodes: list[Node], edges: list[Edge], *, title: str = "串并案�
         node = (
             f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{NODE_R}" fill="{fill}" stroke="#0b2f5c" stroke-width="2"/>'
             f'<text x="{x:.1f}" y="{y + 4:.1f}" text-anchor="middle" font-size="11" font-weight="700" fill="{fg}">'
-            f"{escape(_short(n.label[-8:], 9))}</text>"
+            f"{escape(n.label[-6:])}</text>"
             f'<text x="{x:.1f}" y="{y + NODE_R + 14:.1f}" text-anchor="middle" font-size="11" fill="#222">'
             f"{escape(_short(n.sub, 14))}</text>"
         )

@@ -250,14 +250,14 @@ def _create_report_lead(
     value = content.strip()
     try:
         if len(value) <= MAX_SINGLE_VALUE_CHARS and not any(ch.isspace() for ch in value):
-            indicator_kind = need("fanzha.indicators", "check", "detect_kind", "extract").detect_kind(value)
+            indicator_kind = need("fanzha.indicators", "detect_kind").detect_kind(value)
             if indicator_kind:
                 indicator_value = value[:512]
         if indicator_kind is None:
             verdict = need("fanzha.screen", "screen").screen(content, kind="auto")
             screening_risk = _risk_value(verdict.risk)
             typology = verdict.type if verdict.type and verdict.type != "其他" else None
-            inds = need("fanzha.indicators", "check", "detect_kind", "extract").extract(content)
+            inds = need("fanzha.indicators", "extract").extract(content)
             first = next((i for i in inds if i.kind != "amount"), None)
             if first is not None:
                 indicator_kind, indicator_value = first.kind, first.normalized[:512]

@@ -38,7 +38,7 @@
       var src = document.getElementById(el.getAttribute("data-figure"));
       if (!src) { return; }
       var fig = JSON.parse(src.textContent);
-      var layout = Object.assign({ autosize: true, margin: { l: 50, r: 20, t: 40, b: 50 },
+      var layout = Object.assign({ autosize: true,
         font: { family: '"Noto Sans CJK SC", "PingFang SC", "Microsoft YaHei", sans-serif' } }, fig.layout || {});
       window.Plotly.newPlot(el, fig.data || [], layout, { responsive: true, displaylogo: false, staticPlot: false })
         .then(function () { el.setAttribute("data-rendered", "1"); });
