@@ -9,8 +9,19 @@ One implementation shared by screening, case intake, the bank counter, the CLI a
     screening_evidence(text) -> list[Evidence]
 """
 
+from fanzha.indicators.check import check, screening_evidence
 from fanzha.indicators.model import CHECK_KINDS, KINDS, CheckResult, Indicator
 from fanzha.indicators.normalizers import detect_kind, normalize_value
 from fanzha.indicators.recognizers import extract
 
-__all__ = ["CHECK_KINDS", "KINDS", "CheckResult", "Indicator", "detect_kind", "extract", "normalize_value"]
+__all__ = [
+    "CHECK_KINDS",
+    "KINDS",
+    "CheckResult",
+    "Indicator",
+    "check",
+    "detect_kind",
+    "extract",
+    "normalize_value",
+    "screening_evidence",
+]

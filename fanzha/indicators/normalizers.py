@@ -103,7 +103,9 @@ def parse_phone(value: str) -> PhoneParse:
         prefix, nat = "86", digits[2:]
     if MOBILE_RE.fullmatch(nat):
         return PhoneParse(nat, "mobile", prefix, nat, "CN")
-    if LANDLINE_RE.fullmatch(nat) or (nat.startswith("0") and 8 <= len(nat) <= 9 and _cn_fixed_line(nat)):
+    if LANDLINE_RE.fullmatch(nat) or (
+        nat.startswith("0") and 8 <= len(nat) <= 9 and (_cn_fixed_line(nat) or _area_official(nat))
+    ):
         return PhoneParse(nat, "landline", prefix, nat, "CN")
     if prefix == "+86" and 7 <= len(nat) <= 11 and not nat.startswith("0") and _cn_fixed_line("0" + nat):
         return PhoneParse("0" + nat, "landline", prefix, "0" + nat, "CN")
@@ -127,8 +129,16 @@ def _cn_fixed_line(national_with_0: str) -> bool:
     )
 
 
+def _area_official(nat: str) -> bool:
+    """Area code + official number, e.g. 025-96110 (how the police anti-fraud line shows up)."""
+    from fanzha.indicators.official import official_numbers
+
+    offi = official_numbers()
+    return nat[3:] in offi or nat[4:] in offi
+
+
 def valid_landline(nat: str) -> bool:
-    return bool(LANDLINE_RE.fullmatch(nat)) and _cn_fixed_line(nat)
+    return (bool(LANDLINE_RE.fullmatch(nat)) and _cn_fixed_line(nat)) or (8 <= len(nat) <= 9 and _area_official(nat))
 
 
 # ---------------------------------------------------------------- URLs
@@ -393,6 +403,21 @@ def detect_kind(value: str) -> str | None:
         return "wechat"
     from fanzha.indicators.recognizers import known_app
 
-    if known_app(_norm_app(s)) is not None:
+    name = _norm_app(s)
+    if known_app(name) is not None:
         return "app"
+    if _CJK_NAME.fullmatch(name) and (name != s.replace(" ", "") or _looks_like_app_name(name)):
+        return "app"  # "安心理财APP", "速借钱包", "京东金融"
     return None
+
+
+_CJK_NAME = re.compile(r"[\u4e00-\u9fffa-z0-9]{2,20}")
+
+
+def _looks_like_app_name(name: str) -> bool:
+    from fanzha.indicators.official import apps_data
+
+    data = apps_data()
+    if name in {str(x).lower() for x in data.get("legit_finance", [])}:
+        return True
+    return any(re.search(str(p["pattern"]), name) for p in data.get("fake_finance_patterns", []))

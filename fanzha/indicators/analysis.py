@@ -1,0 +1,589 @@
+"""Offline analysis of one indicator value: URL lookalikes, spoofed numbers, MVNO segments, card BINs, app names.
+
+Each analyser returns ``Finding``s (id, level, weight, why); ``fanzha.indicators.check`` and
+``fanzha.indicators.screening_evidence`` turn them into a CheckResult / Evidence. Weights are on the screening
+engine's evidence scale (a strong rule is 4-7; the engine multiplies the indicator sum by its ``indicator`` factor
+and caps it). An official value (allowlisted number or domain) is never risky.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+import phonenumbers
+from phonenumbers import carrier, geocoder
+from rapidfuzz.distance import OSA
+
+from fanzha.indicators.normalizers import (
+    EMAIL_RE,
+    MVNO_PREFIXES,
+    SERVICE_RE,
+    decode_host,
+    luhn_ok,
+    parse_phone,
+    split_url,
+)
+from fanzha.indicators.official import (
+    Brand,
+    _load_yaml,
+    apps_data,
+    brands,
+    lookup_bin,
+    official_domain_for_host,
+    official_domains,
+    official_numbers,
+)
+from fanzha.indicators.recognizers import known_app, registrable
+
+LEVELS = ("none", "low", "medium", "high")
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    id: str
+    level: str  # low | medium | high ("none" for informational findings)
+    weight: float
+    why: str
+    typology: str | None = None
+
+
+@dataclass
+class Analysis:
+    kind: str
+    normalized: str
+    findings: list[Finding] = field(default_factory=list)
+    details: dict[str, Any] = field(default_factory=dict)
+    official: bool = False
+
+    def add(self, id_: str, level: str, weight: float, why: str, typology: str | None = None) -> None:
+        self.findings.append(Finding(id_, level, weight, why, typology))
+
+    @property
+    def risk(self) -> str:
+        if self.official:
+            return "none"
+        level = max((LEVELS.index(f.level) for f in self.findings), default=0)
+        total = sum(f.weight for f in self.findings if f.weight > 0)
+        by_score = 3 if total >= 4.5 else 2 if total >= 2.5 else 1 if total > 0 else 0
+        return LEVELS[max(level, by_score)]
+
+
+# ---------------------------------------------------------------- URL
+
+
+@lru_cache(maxsize=1)
+def _url_signals() -> dict[str, Any]:
+    data = _load_yaml("url_signals.yaml")
+    return {
+        "abused_tlds": frozenset(str(t) for t in data["abused_tlds"]),
+        "shorteners": frozenset(str(t) for t in data["shorteners"]),
+        "lure_words": frozenset(str(t) for t in data["lure_words"]),
+        "normal_ports": frozenset(str(t) for t in data["normal_ports"]),
+    }
+
+
+# Confusable characters (Cyrillic / Greek / Latin look-alikes and digit swaps) -> the Latin letter they imitate.
+_CONFUSABLE = str.maketrans({
+    "а": "a", "е": "e", "о": "o", "р": "p", "с": "c", "у": "y", "х": "x", "і": "i", "ј": "j", "ԁ": "d", "ɡ": "g",
+    "ո": "n", "ս": "u", "ѕ": "s", "һ": "h", "ԛ": "q", "ԝ": "w", "ӏ": "l", "к": "k", "м": "m", "т": "t", "в": "b",
+    "н": "h", "ь": "b", "α": "a", "ο": "o", "ρ": "p", "τ": "t", "κ": "k", "ι": "i", "ν": "v", "υ": "u", "χ": "x",
+    "ε": "e", "ϲ": "c", "ı": "i", "ł": "l", "ø": "o", "ß": "b",
+})  # fmt: skip
+_SKELETON_PAIRS = (
+    ("rn", "m"),
+    ("vv", "w"),
+    ("cl", "d"),
+    ("0", "o"),
+    ("1", "l"),
+    ("i", "l"),
+    ("|", "l"),
+    ("5", "s"),
+    ("3", "e"),
+    ("8", "b"),
+)
+
+
+def unconfuse(label: str) -> str:
+    """Map look-alike characters to Latin letters and drop accents (аррӏе -> apple, é -> e)."""
+    s = label.translate(_CONFUSABLE)
+    s = unicodedata.normalize("NFKD", s)
+    return "".join(ch for ch in s if not unicodedata.combining(ch))
+
+
+def skeleton(label: str) -> str:
+    """A homoglyph skeleton: 1cbc, lcbc and icbc share one, as do taoba0 / taobao and rnicrosoft / microsoft."""
+    s = unconfuse(label.lower())
+    for a, b in _SKELETON_PAIRS:
+        s = s.replace(a, b)
+    return s
+
+
+@lru_cache(maxsize=1)
+def _brand_tokens() -> tuple[dict[str, Brand], dict[str, Brand]]:
+    """(keyword -> brand for token matches, official label -> brand for typosquat comparisons)."""
+    kw: dict[str, Brand] = {}
+    labels: dict[str, Brand] = {}
+    for b in brands():
+        for k in b.keywords:
+            kw.setdefault(k, b)
+        for d in b.domains:
+            _, dom, _ = registrable(d)
+            if dom:
+                labels.setdefault(dom, b)
+    return kw, labels
+
+
+_TOKEN_SPLIT = re.compile(r"[-_.]+|(?<=[a-z])(?=\d)|(?<=\d)(?=[a-z])")
+
+
+def _imitates(b: Brand) -> dict[str, str]:
+    return {"brand": b.brand, "official": b.domains[0]}
+
+
+def _brand_checks(a: Analysis, host: str, sub: str, dom: str, suf: str) -> None:
+    kw, labels = _brand_tokens()
+    unicode_dom = unconfuse(decode_host(dom)) if dom.startswith("xn--") else dom
+    tokens = [t for t in _TOKEN_SPLIT.split(unicode_dom) if t]
+    # 1. an official domain or brand keyword inside the subdomain: www.icbc.com.cn.verify-user.top
+    if sub:
+        for off, b in official_domains().items():
+            if sub == off or sub.endswith("." + off) or ("." + off + ".") in ("." + sub + "."):
+                a.add(
+                    "URL_BRAND_IN_SUBDOMAIN",
+                    "high",
+                    4.5,
+                    f"the official domain {off} ({b.brand}) is only a subdomain of {dom}.{suf}",
+                )
+                a.details["imitates"] = _imitates(b)
+                return
+        for lab in re.split(r"[.\-_]+", sub):
+            if lab in kw and (len(lab) >= 3):
+                b = kw[lab]
+                a.add(
+                    "URL_BRAND_IN_SUBDOMAIN",
+                    "high",
+                    4.0,
+                    f"brand name {lab!r} ({b.brand}) in the subdomain of an unrelated domain {dom}.{suf}",
+                )
+                a.details["imitates"] = _imitates(b)
+                return
+    # 2. exact official label under another suffix: icbc.cc, taobao.top  (tld swap)
+    if dom in labels:
+        b = labels[dom]
+        a.add(
+            "URL_TLD_SWAP",
+            "high",
+            4.5,
+            f"{dom}.{suf} copies the name of {b.brand}'s official {b.domains[0]} under another suffix",
+        )
+        a.details["imitates"] = _imitates(b)
+        return
+    # 3. homoglyphs / punycode: аpple.com, 1cbc.com.cn, taoba0.com
+    sk = skeleton(unicode_dom)
+    for lab, b in labels.items():
+        if len(lab) >= 3 and sk == skeleton(lab) and dom != lab:
+            a.add(
+                "URL_HOMOGLYPH",
+                "high",
+                5.0,
+                f"{decode_host(dom)!r} looks like {lab!r} ({b.brand}) but uses look-alike characters",
+            )
+            a.details["imitates"] = _imitates(b)
+            return
+    # 4. brand + word: taobao-refund.cc, icbc-verify.com, cmbchina-bank.net, boczs.com
+    for t in tokens:
+        if t in kw:
+            b = kw[t]
+            a.add(
+                "URL_BRAND_LOOKALIKE",
+                "high",
+                4.0,
+                f"the brand name {t!r} ({b.brand}) inside the unrelated domain {dom}.{suf}",
+            )
+            a.details["imitates"] = _imitates(b)
+            return
+    for k, b in kw.items():
+        if len(k) >= 4 and k in unicode_dom and k != unicode_dom:
+            a.add(
+                "URL_BRAND_LOOKALIKE",
+                "high",
+                3.5,
+                f"the brand name {k!r} ({b.brand}) inside the unrelated domain {dom}.{suf}",
+            )
+            a.details["imitates"] = _imitates(b)
+            return
+    for lab, b in labels.items():
+        if len(lab) == 3 and unicode_dom.startswith(lab) and 4 <= len(unicode_dom) <= 6 and unicode_dom[3:].isalpha():
+            a.add("URL_BRAND_LOOKALIKE", "high", 3.0, f"{dom} = {b.brand}'s {lab!r} + a branch/word abbreviation")
+            a.details["imitates"] = _imitates(b)
+            return
+    # 5. typosquatting: omission, repetition, transposition, keyboard-neighbour replacement (edit distance)
+    for t in [unicode_dom, *tokens]:
+        if len(t) < 4:
+            continue
+        for lab, b in labels.items():
+            if len(lab) < 4 or t == lab or t in labels:
+                continue
+            limit = 1 if len(lab) <= 6 else 2
+            if abs(len(t) - len(lab)) <= limit and OSA.distance(t, lab) <= limit:
+                a.add(
+                    "URL_TYPOSQUAT",
+                    "high",
+                    4.0,
+                    f"{t!r} is one typo away from {lab!r} ({b.brand}, official {b.domains[0]})",
+                )
+                a.details["imitates"] = _imitates(b)
+                return
+
+
+def analyse_url(value: str) -> Analysis:
+    parts = split_url(value)
+    host = parts.host
+    a = Analysis(parts.kind, parts.canonical() if parts.kind == "url" else host)
+    sub, dom, suf = registrable(host)
+    a.details.update({"host": host, "registrable_domain": f"{dom}.{suf}" if dom and suf else host, "suffix": suf})
+    if host != decode_host(host):
+        a.details["unicode_host"] = decode_host(host)
+    if parts.port:
+        a.details["port"] = parts.port
+    if parts.rest:
+        a.details["path"] = parts.rest
+    sig = _url_signals()
+    off = official_domain_for_host(host)
+    if off and not parts.userinfo:
+        a.official = True
+        a.details["official"] = {"domain": off[0], "owner": off[1]}
+        a.add("URL_OFFICIAL", "none", -1.0, f"official domain of {off[1]} ({off[0]})")
+        return a
+    if parts.userinfo:
+        looks = "." in parts.userinfo
+        a.add("URL_AT_SIGN", "high" if looks else "medium", 4.0 if looks else 2.0,
+              f"'@' in the address: the browser goes to {host}, not to {parts.userinfo!r}")  # fmt: skip
+        uo = official_domain_for_host(parts.userinfo.split(":")[0])
+        if uo:
+            a.details["imitates"] = {"brand": uo[1], "official": uo[0]}
+    if parts.is_ip:
+        a.details["ip"] = True
+        a.add("URL_IP_HOST", "medium", 2.5, "the address is a bare IP number: banks and shops never send those")
+    else:
+        if host.startswith("xn--") or ".xn--" in host:
+            shown = decode_host(host)
+            if re.search("[\u00c0-\u024f\u0370-\u03ff\u0400-\u04ff\u0500-\u052f]", shown):
+                a.add(
+                    "URL_PUNYCODE", "medium", 2.0, f"look-alike (Cyrillic/Greek/accented) letters, shown as {shown!r}"
+                )
+            else:
+                a.add("URL_PUNYCODE", "low", 0.5, f"internationalised (punycode) name, shown as {shown!r}")
+        if dom and suf:
+            _brand_checks(a, host, sub, dom, suf)
+        reg = f"{dom}.{suf}"
+        if reg in sig["shorteners"] or host in sig["shorteners"]:
+            a.details["short_link"] = True
+            a.add("URL_SHORTENER", "low", 1.0, f"short link ({reg}): the real destination is hidden")
+        last = suf.split(".")[-1] if suf else ""
+        if suf in sig["abused_tlds"] or last in sig["abused_tlds"]:
+            a.add("URL_ABUSED_TLD", "low", 1.5, f"cheap suffix .{suf} that phishing sites favour")
+    if parts.port and parts.port not in sig["normal_ports"]:
+        a.add("URL_ODD_PORT", "low", 1.0, f"unusual port {parts.port}")
+    words = set(re.split(r"[^a-z0-9]+", (parts.rest + " " + sub + " " + dom).lower()))
+    lures = sorted(w for w in words if w in sig["lure_words"])
+    if lures:
+        a.details["lure_words"] = lures
+        a.add("URL_LURE_WORDS", "low", 1.0, "lure words in the address: " + ", ".join(lures))
+    return a
+
+
+# ---------------------------------------------------------------- phone
+
+_REGION_ZH = {"KH": "柬埔寨", "MM": "缅甸", "PH": "菲律宾", "LA": "老挝", "VN": "越南", "TH": "泰国", "MY": "马来西亚",
+              "ID": "印度尼西亚", "AE": "阿联酋", "TR": "土耳其", "HK": "中国香港", "MO": "中国澳门", "TW": "中国台湾"}  # fmt: skip
+
+
+def _cc(e164: str) -> str:
+    try:
+        return str(phonenumbers.parse(e164, None).country_code)
+    except phonenumbers.NumberParseException:
+        return "?"
+
+
+def _embedded_official(digits: str) -> str | None:
+    """An official service number (5+ digits) that ``digits`` contains with at most 3 extra digits."""
+    for num in official_numbers():
+        if len(num) >= 5 and num != digits and num in digits and len(digits) - len(num) <= 3:
+            return num
+    return None
+
+
+def analyse_phone(value: str) -> Analysis:
+    p = parse_phone(value)
+    a = Analysis("phone", p.normalized)
+    offi = official_numbers()
+    a.details.update({"category": p.category, "prefix": p.prefix or None})
+    raw_digits = re.sub(r"\D", "", value)
+    # geography / operator (offline phonenumbers metadata)
+    try:
+        num = phonenumbers.parse(p.normalized if p.normalized.startswith("+") else p.normalized, "CN")
+        loc = geocoder.description_for_number(num, "zh")
+        op = carrier.name_for_number(num, "zh")
+        if loc:
+            a.details["location"] = loc
+        if op:
+            a.details["carrier"] = op
+    except phonenumbers.NumberParseException:
+        pass
+    if p.category == "service":
+        nat = p.national
+        if nat in offi:
+            o = offi[nat]
+            a.details["official"] = {"number": nat, "owner": o.owner, "confirmed": o.confirmed}
+            if p.prefix:
+                a.add("PHONE_SPOOFED_OFFICIAL", "high", 5.0,
+                      f"{o.owner}'s number {nat} shown with a {p.prefix} prefix: a call from a domestic service "
+                      f"number never shows a country code; this is a spoofed caller ID from abroad")  # fmt: skip
+                a.details["imitates"] = {"owner": o.owner, "official": nat}
+            else:
+                a.official = True
+                a.add("PHONE_OFFICIAL", "none", 0.0, f"official number of {o.owner}")
+            return a
+        emb = _embedded_official(nat)
+        if emb:
+            o = offi[emb]
+            a.add(
+                "PHONE_SPOOFED_OFFICIAL",
+                "high",
+                4.5,
+                f"{nat} is {o.owner}'s official {emb} with extra digits: a classic caller-ID spoof",
+            )
+            a.details["imitates"] = {"owner": o.owner, "official": emb}
+            return a
+        if SERVICE_RE.fullmatch(nat):
+            a.add(
+                "PHONE_UNLISTED_SERVICE",
+                "none",
+                0.0,
+                "a service code not in the offline official list: check on the organisation's own site",
+            )
+        return a
+    if p.category == "landline":
+        local = (
+            p.national[3:]
+            if p.national[:3] in ("010", "020", "021", "022", "023", "024", "025", "027", "028", "029")
+            else p.national[4:]
+        )
+        if local in offi:
+            o = offi[local]
+            a.official = True
+            a.details["official"] = {"number": local, "owner": o.owner, "confirmed": o.confirmed}
+            a.add("PHONE_OFFICIAL", "none", 0.0, f"area code + {local}: {o.owner}")
+            return a
+        if p.national in offi:
+            o = offi[p.national]
+            a.official = True
+            a.details["official"] = {"number": p.national, "owner": o.owner, "confirmed": o.confirmed}
+            a.add("PHONE_OFFICIAL", "none", 0.0, f"official number of {o.owner}")
+        return a
+    if p.category == "mobile":
+        if p.national.startswith(MVNO_PREFIXES):
+            a.details["mvno"] = True
+            a.add("PHONE_MVNO_SEGMENT", "medium", 2.5,
+                  f"virtual-operator (MVNO) segment {p.national[:3]}: cheap cards with weak real-name checks, a known fraud hot zone")  # fmt: skip
+        emb = _embedded_official(p.national)
+        if emb:
+            a.add(
+                "PHONE_EMBEDS_OFFICIAL",
+                "low",
+                1.5,
+                f"a mobile number that contains the official {emb} ({offi[emb].owner}) to look familiar",
+            )
+        return a
+    if p.category == "hotline":
+        a.add(
+            "PHONE_HOTLINE",
+            "none",
+            0.0,
+            "400/800 numbers are rented by companies: check the number on the company's own site",
+        )
+        return a
+    # foreign or unknown
+    stripped = raw_digits
+    for pre in ("0086", "86", "00"):
+        if stripped.startswith(pre) and stripped[len(pre) :] in offi:
+            stripped = stripped[len(pre) :]
+            break
+    if stripped in offi or (value.strip().startswith("+") and raw_digits in offi):
+        num_ = stripped if stripped in offi else raw_digits
+        o = offi[num_]
+        a.add(
+            "PHONE_SPOOFED_OFFICIAL",
+            "high",
+            5.0,
+            f"{o.owner}'s number {num_} written as an international number: a spoofed caller ID",
+        )
+        a.details["imitates"] = {"owner": o.owner, "official": num_}
+        return a
+    if p.category == "foreign":
+        region = p.region or "?"
+        a.details["region"] = region
+        name = _REGION_ZH.get(region, region)
+        a.add(
+            "PHONE_FOREIGN",
+            "medium",
+            2.5,
+            f"international number from {name} (+{_cc(p.normalized)}): police, banks and shops in China do not call from abroad",
+        )
+        emb = _embedded_official(re.sub(r"\D", "", p.normalized))
+        if emb:
+            o = offi[emb]
+            a.add("PHONE_SPOOFED_OFFICIAL", "high", 4.5, f"international number built around {o.owner}'s {emb}")
+            a.details["imitates"] = {"owner": o.owner, "official": emb}
+        return a
+    emb = _embedded_official(raw_digits)
+    if emb:
+        o = offi[emb]
+        a.add("PHONE_SPOOFED_OFFICIAL", "high", 4.5, f"{raw_digits} is {o.owner}'s official {emb} with extra digits")
+        a.details["imitates"] = {"owner": o.owner, "official": emb}
+        return a
+    a.add("PHONE_UNRECOGNISED", "low", 0.5, "not a valid Chinese or international number format")
+    return a
+
+
+# ---------------------------------------------------------------- bank card
+
+
+def analyse_card(number: str, claimed_bank: str | None = None) -> Analysis:
+    digits = re.sub(r"\D", "", number)
+    a = Analysis("bank_card", digits)
+    if not digits:
+        raise ValueError("no digits in the card number")
+    ok_len = 16 <= len(digits) <= 19
+    luhn = luhn_ok(digits)
+    a.details.update({"length": len(digits), "luhn": luhn})
+    row = lookup_bin(digits)
+    if row:
+        a.details.update({"bin": row.bin, "bank": row.bank, "card_type": row.card_type, "bin_confirmed": row.confirmed})
+    else:
+        a.details["bank"] = None
+    if not ok_len:
+        a.add("CARD_BAD_LENGTH", "low", 0.5, f"{len(digits)} digits: Chinese bank cards have 16-19")
+    if not luhn:
+        a.add("CARD_LUHN_FAIL", "low", 0.5, "fails the Luhn check: mistyped or not a real card number")
+    if claimed_bank:
+        a.details["claimed_bank"] = claimed_bank
+        if row and row.bank != claimed_bank:
+            a.add("CARD_BIN_MISMATCH", "medium", 2.5,
+                  f"the text says {claimed_bank} but the card number belongs to {row.bank}"
+                  + ("" if row.confirmed else " (BIN row unconfirmed)"))  # fmt: skip
+    return a
+
+
+# ---------------------------------------------------------------- accounts and apps
+
+_QQ_RE = re.compile(r"[1-9]\d{4,10}")
+_WECHAT_RE = re.compile(r"[a-z][-_a-z0-9]{5,19}")
+_IMPERSONATION = re.compile(r"kefu|kf|tuikuan|lipei|guanfang|official|service|gongan|police|jingcha|anquan|bank")
+
+
+def analyse_qq(value: str) -> Analysis:
+    digits = re.sub(r"\D", "", value)
+    a = Analysis("qq", digits)
+    a.details["valid_format"] = bool(_QQ_RE.fullmatch(digits))
+    if not a.details["valid_format"]:
+        a.add("QQ_BAD_FORMAT", "none", 0.0, "QQ numbers have 5-11 digits and do not start with 0")
+    return a
+
+
+def analyse_wechat(value: str) -> Analysis:
+    from fanzha.indicators.normalizers import normalize_value
+
+    wid = normalize_value("wechat", value)
+    a = Analysis("wechat", wid)
+    a.details["valid_format"] = bool(_WECHAT_RE.fullmatch(wid))
+    if not a.details["valid_format"]:
+        a.add("WECHAT_BAD_FORMAT", "none", 0.0, "WeChat IDs have 6-20 letters, digits, - or _ and start with a letter")
+    kw, _ = _brand_tokens()
+    toks = [t for t in re.split(r"[-_\d]+", wid) if t]
+    brand = next((kw[t] for t in toks if t in kw and len(t) >= 3), None)
+    if brand is None:
+        brand = next((b for k, b in kw.items() if len(k) >= 4 and k in wid), None)
+    if brand and _IMPERSONATION.search(wid):
+        a.add(
+            "WECHAT_BRAND_IMPERSONATION",
+            "medium",
+            2.0,
+            f"a personal WeChat ID posing as {brand.brand} customer service",
+        )
+        a.details["imitates"] = {"brand": brand.brand, "official": brand.domains[0]}
+    return a
+
+
+def analyse_alipay(value: str) -> Analysis:
+    from fanzha.indicators.normalizers import normalize_value
+
+    norm = normalize_value("alipay", value)
+    a = Analysis("alipay", norm)
+    if "@" in norm:
+        a.details.update({"account_type": "email", "valid_format": bool(EMAIL_RE.fullmatch(norm))})
+    else:
+        p = parse_phone(norm)
+        a.details.update({"account_type": "phone", "valid_format": p.category == "mobile"})
+        if p.category == "mobile" and p.national.startswith(MVNO_PREFIXES):
+            a.add("PHONE_MVNO_SEGMENT", "low", 1.0, "Alipay account on a virtual-operator (MVNO) number")
+    if not a.details["valid_format"]:
+        a.add("ALIPAY_BAD_FORMAT", "none", 0.0, "Alipay accounts are a mobile number or an e-mail address")
+    return a
+
+
+@lru_cache(maxsize=1)
+def _fake_finance() -> tuple[tuple[re.Pattern[str], str], ...]:
+    return tuple(
+        (re.compile(str(p["pattern"])), str(p["family"])) for p in apps_data().get("fake_finance_patterns", [])
+    )
+
+
+def analyse_app(value: str) -> Analysis:
+    from fanzha.indicators.normalizers import normalize_value
+
+    name = normalize_value("app", value)
+    a = Analysis("app", name)
+    k = known_app(name)
+    legit = {str(x).lower() for x in apps_data().get("legit_finance", [])}
+    if k:
+        a.details.update({"app": k[0], "group": k[1]})
+        if k[1] == "official":
+            a.official = True
+            a.add("APP_OFFICIAL", "none", 0.0, f"{k[0]} is an official app recommended by the police")
+        elif k[1] == "screen_share":
+            a.add("APP_SCREEN_SHARE", "medium", 2.5,
+                  f"{k[0]}: meeting / remote-control app that scammers use to watch your screen (verification codes, balances)")  # fmt: skip
+        elif k[1] == "chat":
+            a.add("APP_OFFSHORE_CHAT", "low", 1.5, f"{k[0]}: encrypted / foreign chat app scammers move victims to")
+        return a
+    if name in legit:
+        a.details["legit_finance"] = True
+        return a
+    for rx, family in _fake_finance():
+        if rx.search(name):
+            a.details["pattern_family"] = family
+            a.add("APP_FAKE_FINANCE_PATTERN", "medium", 2.0,
+                  f"{name!r}: an investment/loan/task app name of the kind fake platforms use; real ones come from app stores",
+                  typology=family)  # fmt: skip
+            break
+    return a
+
+
+ANALYSERS: dict[str, Callable[[str], Analysis]] = {
+    "url": analyse_url,
+    "domain": analyse_url,
+    "ip": analyse_url,
+    "phone": analyse_phone,
+    "bank_card": analyse_card,
+    "qq": analyse_qq,
+    "wechat": analyse_wechat,
+    "alipay": analyse_alipay,
+    "app": analyse_app,
+}

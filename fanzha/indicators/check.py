@@ -1,0 +1,145 @@
+"""``check`` (one value -> CheckResult) and ``screening_evidence`` (a text -> Evidence for the screening engine).
+
+Both run the same analysers (fanzha.indicators.analysis) on the same canonical values, so a citizen checking a
+link, the screening engine reading an SMS, case intake and the bank counter get the same answer.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Any
+
+from fanzha.domain import Evidence
+from fanzha.indicators.analysis import ANALYSERS, Analysis, analyse_card
+from fanzha.indicators.model import CHECK_KINDS, CheckResult, Indicator
+from fanzha.indicators.normalizers import detect_kind, normalize_value
+from fanzha.indicators.recognizers import extract
+
+MAX_VALUE_CHARS = 2048
+
+
+def _analyse(kind: str, value: str) -> Analysis:
+    return ANALYSERS[kind](value)
+
+
+@lru_cache(maxsize=8192)
+def _analyse_cached(kind: str, normalized: str) -> Analysis:
+    return _analyse(kind, normalized)
+
+
+def _result(a: Analysis, value: str) -> CheckResult:
+    risk = a.risk
+    reasons = [f.why for f in a.findings]
+    if not reasons:
+        reasons = ["no risk signal found offline (that does not prove it is safe)"]
+    details: dict[str, Any] = dict(a.details)
+    details["signals"] = [{"id": f.id, "level": f.level, "weight": f.weight} for f in a.findings]
+    details["official_value"] = a.official
+    evidence = [
+        Evidence(source="indicator", id=f.id, weight=f.weight, why=f.why, matched=value[:200], typology=f.typology)
+        for f in a.findings
+    ]
+    return CheckResult(
+        kind=a.kind,
+        normalized=a.normalized,
+        risky=risk in ("high", "medium"),
+        risk=risk,
+        reasons=reasons,
+        details=details,
+        evidence=evidence,
+    )
+
+
+def check(value: str, kind: str | None = None, *, claimed_bank: str | None = None) -> CheckResult:
+    """Check one indicator value offline. ``kind`` is detected when omitted.
+
+    Raises ValueError on an empty / oversized value, an unknown kind, or a value that is not of the kind.
+    """
+    if not isinstance(value, str):
+        raise ValueError("value must be a string")
+    value = value.strip()
+    if not value:
+        raise ValueError("empty value")
+    if len(value) > MAX_VALUE_CHARS:
+        raise ValueError(f"value longer than {MAX_VALUE_CHARS} characters")
+    if kind is None or kind == "auto":
+        kind = detect_kind(value)
+        if kind is None:
+            raise ValueError(
+                "cannot tell what kind of indicator this is; give kind = url|phone|bank_card|qq|wechat|alipay|app"
+            )
+    if kind not in CHECK_KINDS:
+        raise ValueError(f"unknown kind {kind!r}; expected one of {', '.join(CHECK_KINDS)}")
+    normalize_value(kind, value)  # raises ValueError when the value is not of that kind
+    if kind == "bank_card":
+        a = analyse_card(value, claimed_bank)
+    else:
+        a = _analyse(kind, value)
+    return _result(a, value)
+
+
+# ---------------------------------------------------------------- screening
+
+_CLAIMS_OFFICIAL = re.compile(
+    r"公安|警察|警官|民警|派出所|刑警|检察|法院|反诈中心|网警|银行|银保监|金融监管|人民银行|征信中心|工作人员|官方客服"
+)
+_EVIDENCE_KINDS = frozenset(ANALYSERS)
+
+
+def _ev(f_id: str, weight: float, why: str, ind: Indicator, typology: str | None = None) -> Evidence:
+    return Evidence(
+        source="indicator", id=f_id, span=ind.span, weight=weight, why=why, matched=ind.raw, typology=typology
+    )
+
+
+def screening_evidence(text: str) -> list[Evidence]:
+    """Evidence from the indicators in ``text`` for the screening engine (source="indicator", spans in ``text``).
+
+    Lookalike links, spoofed / foreign / MVNO numbers, screen-share apps, card BINs that contradict the bank the text
+    names, mobile numbers presented as police or bank lines. Official links weigh negatively; official numbers weigh 0
+    (scripts quote them too).
+    """
+    if not text:
+        return []
+    out: list[Evidence] = []
+    seen: set[tuple[str, tuple[int, int]]] = set()
+    inds = extract(text, set(_EVIDENCE_KINDS))
+    claims = _CLAIMS_OFFICIAL.search(text)
+
+    fired: set[str] = set()
+
+    def add(ev: Evidence) -> None:
+        key = (ev.id, ev.span or (0, 0))
+        if key in seen:
+            return
+        seen.add(key)
+        if ev.id in fired and ev.weight > 0:  # the same signal twice is shown, but counted once
+            ev = ev.model_copy(update={"weight": 0.0, "why": ev.why + " (counted once)"})
+        fired.add(ev.id)
+        out.append(ev)
+
+    for ind in inds:
+        ctx = ind.context or {}
+        try:
+            if ind.kind == "bank_card":
+                a = analyse_card(ind.normalized, ctx.get("claimed_bank"))
+            else:
+                a = _analyse_cached(ind.kind, ind.normalized)
+        except ValueError:
+            continue
+        for f in a.findings:
+            if f.weight == 0:
+                continue
+            if f.id in ("CARD_LUHN_FAIL", "CARD_BAD_LENGTH", "PHONE_UNRECOGNISED"):
+                continue  # typos in a message are not fraud evidence
+            add(_ev(f.id, f.weight, f.why, ind, f.typology))
+        if ind.kind == "phone" and claims and ctx.get("category") == "mobile" and not a.official:
+            add(_ev("PHONE_MOBILE_CLAIMS_OFFICIAL", 2.0,
+                    f"the text speaks for {claims.group()} but gives an ordinary mobile number: police and banks never call from one",
+                    ind))  # fmt: skip
+        if ind.kind == "bank_card" and ctx.get("role") == "payee":
+            add(_ev("CARD_PAYEE", 1.0, "a card number the reader is told to transfer money to", ind))
+        if ind.kind == "alipay" and ctx.get("role") == "payee":
+            add(_ev("ALIPAY_PAYEE", 1.0, "a personal Alipay account the reader is told to pay", ind))
+    return out
