@@ -293,3 +293,18 @@ def login_redirect(request: Request) -> Response:
     if ws.expired:
         ws.flash.append("登录已超时，请重新登录。")
     return redirect(request, "/console/login?next=" + quote(target, safe=""))
+
+
+def rate_limited(request: Request) -> Response | None:
+    """None when this client may go on; else the 429 page (settings.public_rate_limit_per_minute per client IP)."""
+    from fanzha.config import get_settings
+    from fanzha.web.sessions import client_ip, public_limiter
+
+    limit = get_settings().public_rate_limit_per_minute
+    key = client_ip(request)
+    if public_limiter.hit(key, limit):
+        return None
+    retry = public_limiter.retry_after(key)
+    resp = error_page(request, 429, "操作太频繁", f"你提交得太快了，请 {retry} 秒后再试。紧急情况请直接拨打 110。")
+    resp.headers["Retry-After"] = str(retry)
+    return resp

@@ -32,6 +32,7 @@ from fanzha.web.common import (
     login_redirect,
     need,
     parse_yuan,
+    rate_limited,
     redirect,
     render,
     yuan,
@@ -85,6 +86,9 @@ def login_form(request: Request, session: Session = SessionDep) -> Response:
 
 @router.post("/login", response_class=HTMLResponse)
 async def login_submit(request: Request, session: Session = SessionDep) -> Response:
+    limited = rate_limited(request)  # password guessing is throttled like the public forms
+    if limited is not None:
+        return limited
     got = await check_csrf(request)
     if isinstance(got, Response):
         return got

@@ -19,11 +19,11 @@ from fanzha.web.common import (
     error_page,
     need,
     parse_yuan,
+    rate_limited,
     render,
 )
 from fanzha.web.content import public_advice, scam_types
 from fanzha.web.highlight import Span, highlight, spans_from_evidence
-from fanzha.web.sessions import client_ip, public_limiter
 
 log = logging.getLogger("fanzha.web")
 
@@ -52,17 +52,6 @@ class CheckView:
     learn: Any = None
     kind: str = "message"
     extra: dict[str, Any] = field(default_factory=dict)
-
-
-def _rate_limited(request: Request) -> Response | None:
-    limit = get_settings().public_rate_limit_per_minute
-    key = client_ip(request)
-    if public_limiter.hit(key, limit):
-        return None
-    retry = public_limiter.retry_after(key)
-    resp = error_page(request, 429, "操作太频繁", f"你提交得太快了，请 {retry} 秒后再试。紧急情况请直接拨打 110。")
-    resp.headers["Retry-After"] = str(retry)
-    return resp
 
 
 def _risk_value(risk: object) -> str:
@@ -158,7 +147,7 @@ def check_form(request: Request) -> Response:
 @router.post("/", response_class=HTMLResponse)
 @router.post("/check", response_class=HTMLResponse)
 async def check_submit(request: Request) -> Response:
-    limited = _rate_limited(request)
+    limited = rate_limited(request)
     if limited is not None:
         return limited
     got = await check_csrf(request)
@@ -202,7 +191,7 @@ def _report_error(request: Request, form: dict[str, Any], msg: str, status: int 
 
 @router.post("/report", response_class=HTMLResponse)
 async def report_submit(request: Request, session: Session = Depends(db_session)) -> Response:
-    limited = _rate_limited(request)
+    limited = rate_limited(request)
     if limited is not None:
         return limited
     got = await check_csrf(request)

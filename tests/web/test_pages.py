@@ -79,6 +79,8 @@ def test_public_check_is_rate_limited(public_client: TestClient, monkeypatch: py
     r = public_client.post("/check", data={"text": "x", "csrf_token": token})
     assert r.status_code == 429 and "太频繁" in r.text and int(r.headers["retry-after"]) > 0
     assert public_client.post("/report", data={"content": "x", "csrf_token": token}).status_code == 429
+    login_try = {"username": "a", "password": "b", "csrf_token": token}
+    assert public_client.post("/console/login", data=login_try).status_code == 429  # password guessing too
 
 
 def test_public_check_bad_input_gives_clear_4xx(public_client: TestClient) -> None:
