@@ -106,6 +106,7 @@ def test_create_queue_pagination_actions(api: TestClient, login: Callable[..., A
     assert api.post("/api/v1/warnings", headers=desk_h, json={"reason": "x", "typology": "?"}).status_code == 422
     bad_json = {**desk_h, "Content-Type": "application/json"}
     assert api.post("/api/v1/warnings", headers=bad_json, content=b'{"reason": ').status_code == 422
+    assert api.post("/api/v1/warnings", headers=desk_h, content=b"\xff\x00binary").status_code == 422  # not a 500
 
     page1 = api.get("/api/v1/warnings?limit=2", headers=officer_h).json()
     assert page1["count"] == 5 and len(page1["data"]) == 2
