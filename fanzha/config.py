@@ -21,7 +21,7 @@ class Settings(BaseSettings):
     data_dir: Path = REPO_ROOT.parent / "shared" / "data"
     # Extra rule folders, separated by os.pathsep; loaded after the packaged rules.
     rules_dirs: str = ""
-    model_path: Path = PACKAGE_DIR / "screen" / "model" / "fanzha-model.joblib"
+    model_path: Path = PACKAGE_DIR / "screen" / "model" / "fanzha-model.npz"
     secret_key: str = "dev-insecure-secret-change-me"
     token_ttl_minutes: int = 8 * 60
     session_ttl_minutes: int = 30

@@ -1,0 +1,528 @@
+"""The statistical screening model: hashed character n-grams + linear heads (trained with scikit-learn).
+
+Three linear heads share one feature vector (:mod:`fanzha.screen.features`) of the NORMALISED text:
+
+- ``fraud``: binary logistic regression, calibrated (Platt scaling on out-of-fold scores) → ``fraud_prob``;
+- ``category``: spam / illegal / normal among non-fraud texts (one-vs-rest logistic, normalised) — combined with
+  ``fraud_prob`` into ``category_probs`` (P(fraud) = fraud_prob, the rest shares 1 - fraud_prob);
+- ``type``: the MPS typology among fraud texts (one-vs-rest logistic, normalised).
+
+Inference needs numpy + scipy only (scikit-learn is imported by ``fit`` alone), so loading is fast.  The
+artifact is a compressed ``.npz``: float16 coefficient matrices, float32 intercepts / idf, and a JSON metadata
+string (hyper-parameters, class names, training summary) — no pickled objects, no text.
+"""
+
+from __future__ import annotations
+
+import inspect
+import json
+import logging
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
+
+from fanzha.domain import Category
+from fanzha.screen.features import Featurizer
+from fanzha.screen.model_api import ModelFeature, ModelOutput
+
+log = logging.getLogger(__name__)
+
+FORMAT_VERSION = 1
+CATEGORIES: tuple[str, ...] = (Category.FRAUD.value, Category.SPAM.value, Category.ILLEGAL.value, Category.NORMAL.value)
+NON_FRAUD: tuple[str, ...] = CATEGORIES[1:]
+
+
+class NotFittedError(ValueError, AttributeError):
+    """The model is used before ``fit`` (same contract as sklearn.exceptions.NotFittedError)."""
+
+
+def _sigmoid(z: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-np.clip(z, -40.0, 40.0)))
+
+
+def _ovr_proba(scores: np.ndarray) -> np.ndarray:
+    p = _sigmoid(scores)
+    if p.shape[1] == 1:
+        return np.hstack([1.0 - p, p])
+    s = p.sum(axis=1, keepdims=True)
+    s[s == 0] = 1.0
+    return p / s
+
+
+class CharNgramModel:
+    """Hashed char n-gram linear model for fraud score, category and typology (scikit-learn estimator style).
+
+    ``X`` everywhere is a sequence of NORMALISED texts (``fanzha.text.normalize(t).text``).
+    """
+
+    def __init__(
+        self,
+        *,
+        n_bits: int = 18,
+        ngram_max: int = 3,
+        fold_digits: bool = True,
+        use_idf: bool = True,
+        C: float = 10.0,
+        type_alpha: float = 1e-6,
+        calibration_folds: int = 3,
+        max_explained: int = 8,
+        random_state: int = 0,
+    ) -> None:
+        self.n_bits = n_bits
+        self.ngram_max = ngram_max
+        self.fold_digits = fold_digits
+        self.use_idf = use_idf
+        self.C = C
+        self.type_alpha = type_alpha
+        self.calibration_folds = calibration_folds
+        self.max_explained = max_explained
+        self.random_state = random_state
+
+    # -- sklearn-style parameter protocol (implemented here so that inference never imports sklearn) --------------
+    @classmethod
+    def _get_param_names(cls) -> list[str]:
+        sig = inspect.signature(cls.__init__)
+        return sorted(p.name for p in sig.parameters.values() if p.kind == p.KEYWORD_ONLY)
+
+    def get_params(self, deep: bool = True) -> dict[str, Any]:
+        return {k: getattr(self, k) for k in self._get_param_names()}
+
+    def set_params(self, **params: Any) -> CharNgramModel:
+        valid = set(self._get_param_names())
+        for k, v in params.items():
+            if k not in valid:
+                raise ValueError(f"invalid parameter {k!r} for {type(self).__name__}")
+            setattr(self, k, v)
+        return self
+
+    def __repr__(self) -> str:
+        args = ", ".join(f"{k}={v!r}" for k, v in self.get_params().items())
+        return f"{type(self).__name__}({args})"
+
+    # -- fitting ---------------------------------------------------------------------------------------------------
+    @property
+    def featurizer(self) -> Featurizer:
+        return Featurizer(n_bits=self.n_bits, ngram_max=self.ngram_max, fold_digits=self.fold_digits)
+
+    def fit(
+        self,
+        X: Sequence[str],
+        y: Sequence[str],
+        *,
+        typology: Sequence[str | None] | None = None,
+        sample_weight: Sequence[float] | np.ndarray | None = None,
+    ) -> CharNgramModel:
+        """Fit on normalised texts ``X`` with categories ``y`` (fraud/spam/illegal/normal) and fraud typologies."""
+        from sklearn.linear_model import LogisticRegression, SGDClassifier
+        from sklearn.model_selection import StratifiedKFold
+
+        t0 = time.perf_counter()
+        texts = list(X)
+        cats = np.asarray([str(c) for c in y], dtype=object)
+        if len(texts) != len(cats):
+            raise ValueError("X and y have different lengths")
+        unknown = set(cats) - set(CATEGORIES)
+        if unknown:
+            raise ValueError(f"unknown categories {sorted(unknown)}; expected {CATEGORIES}")
+        is_fraud = cats == Category.FRAUD.value
+        if is_fraud.all() or not is_fraud.any():
+            raise ValueError("fit needs both fraud and non-fraud texts")
+        sw = np.ones(len(texts)) if sample_weight is None else np.asarray(sample_weight, dtype=np.float64)
+        fz = self.featurizer
+        X0 = fz.transform(texts)
+        if self.use_idf:
+            df = np.bincount(X0.indices, minlength=fz.n_features).astype(np.float64)
+            idf = (np.log((1.0 + len(texts)) / (1.0 + df)) + 1.0).astype(np.float16).astype(np.float32)
+            Xm = fz.transform(texts, idf=idf)
+        else:
+            idf = None
+            Xm = X0
+
+        def lr() -> LogisticRegression:
+            return LogisticRegression(C=self.C, solver="liblinear", max_iter=200, random_state=self.random_state)
+
+        # fraud head + Platt calibration on out-of-fold scores
+        yb = is_fraud.astype(int)
+        oof = np.zeros(len(texts))
+        if self.calibration_folds >= 2:
+            skf = StratifiedKFold(n_splits=self.calibration_folds, shuffle=True, random_state=self.random_state)
+            for tr, te in skf.split(np.zeros(len(yb)), yb):
+                m = lr().fit(Xm[tr], yb[tr], sample_weight=sw[tr])
+                oof[te] = m.decision_function(Xm[te])
+        head = lr().fit(Xm, yb, sample_weight=sw)
+        if self.calibration_folds < 2:
+            oof = head.decision_function(Xm)
+        platt = LogisticRegression(C=1e4, solver="lbfgs").fit(oof.reshape(-1, 1), yb, sample_weight=sw)
+        self.calibration_ = np.array([platt.coef_[0, 0], platt.intercept_[0]], dtype=np.float64)
+        fraud_coef = head.coef_.astype(np.float32)
+        fraud_b = head.intercept_.astype(np.float32)
+
+        # non-fraud category head
+        nf = ~is_fraud
+        present = [c for c in NON_FRAUD if (cats[nf] == c).any()]
+        if len(present) >= 2:
+            sgd = SGDClassifier(
+                loss="log_loss", alpha=self.type_alpha, max_iter=30, tol=None, random_state=self.random_state
+            ).fit(Xm[nf], cats[nf], sample_weight=sw[nf])
+            cat_classes = [str(c) for c in sgd.classes_]
+            cat_coef = sgd.coef_.astype(np.float32)
+            cat_b = sgd.intercept_.astype(np.float32)
+            if len(cat_classes) == 2:  # binary sklearn head: one row for classes_[1]
+                cat_coef = np.vstack([-cat_coef, cat_coef])
+                cat_b = np.concatenate([-cat_b, cat_b])
+        else:
+            cat_classes = present or [Category.NORMAL.value]
+            cat_coef = np.zeros((1, fz.n_features), dtype=np.float32)
+            cat_b = np.zeros(1, dtype=np.float32)
+
+        # typology head
+        typ = np.asarray(
+            [None if t is None else str(t) for t in (typology if typology is not None else [None] * len(texts))],
+            dtype=object,
+        )
+        if len(typ) != len(texts):
+            raise ValueError("typology and X have different lengths")
+        has_t = is_fraud & np.asarray([t is not None for t in typ])
+        type_classes = sorted({str(t) for t in typ[has_t]})
+        if len(type_classes) >= 2:
+            sgd_t = SGDClassifier(
+                loss="log_loss", alpha=self.type_alpha, max_iter=30, tol=None, random_state=self.random_state
+            ).fit(Xm[has_t], typ[has_t].astype(str), sample_weight=sw[has_t])
+            type_classes = [str(c) for c in sgd_t.classes_]
+            type_coef = sgd_t.coef_.astype(np.float32)
+            type_b = sgd_t.intercept_.astype(np.float32)
+            if len(type_classes) == 2:
+                type_coef = np.vstack([-type_coef, type_coef])
+                type_b = np.concatenate([-type_b, type_b])
+        else:
+            type_coef = np.zeros((len(type_classes), fz.n_features), dtype=np.float32)
+            type_b = np.zeros(len(type_classes), dtype=np.float32)
+
+        self.classes_ = np.asarray(CATEGORIES, dtype=object)
+        self.category_classes_ = tuple(cat_classes)
+        self.type_classes_ = tuple(type_classes)
+        self.idf_ = idf
+        # one dense (n_features × heads) matrix: column 0 fraud, then categories, then types
+        W = np.vstack([fraud_coef, cat_coef, type_coef]).astype(np.float16)
+        self.coef_ = W
+        self.intercept_ = np.concatenate([fraud_b, cat_b, type_b]).astype(np.float32)
+        self.n_features_in_ = fz.n_features
+        self.fit_seconds_ = time.perf_counter() - t0
+        self.meta_: dict[str, Any] = {}
+        self._prepare()
+        return self
+
+    # -- inference -------------------------------------------------------------------------------------------------
+    def _prepare(self) -> None:
+        self._Wt = np.ascontiguousarray(self.coef_.astype(np.float32).T)  # (n_features, heads)
+        self._fraud_w = self._Wt[:, 0].copy()
+
+    def _check_fitted(self) -> None:
+        if not hasattr(self, "coef_"):
+            raise NotFittedError(f"this {type(self).__name__} is not fitted yet; call fit() or load() first")
+
+    def _features(self, texts: Sequence[str]) -> sp.csr_matrix:
+        return self.featurizer.transform(list(texts), idf=self.idf_)
+
+    def _scores(self, Xm: sp.csr_matrix) -> np.ndarray:
+        return np.asarray(Xm @ self._Wt) + self.intercept_
+
+    def _split(self, S: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        nc = len(self.category_classes_)
+        return S[:, 0], S[:, 1 : 1 + nc], S[:, 1 + nc :]
+
+    def decision_function(self, X: Sequence[str]) -> np.ndarray:
+        """Raw fraud logit of each text."""
+        self._check_fitted()
+        return self._split(self._scores(self._features(X)))[0]
+
+    def _fraud_prob(self, z: np.ndarray) -> np.ndarray:
+        a, b = self.calibration_
+        return _sigmoid(a * z + b)
+
+    def _category_matrix(self, S: np.ndarray) -> np.ndarray:
+        zf, zc, _ = self._split(S)
+        pf = self._fraud_prob(zf)
+        out = np.zeros((S.shape[0], len(CATEGORIES)))
+        out[:, 0] = pf
+        pc = _ovr_proba(zc) if zc.shape[1] > 1 else np.ones((S.shape[0], 1))
+        for j, c in enumerate(self.category_classes_):
+            out[:, CATEGORIES.index(c)] = (1.0 - pf) * pc[:, j]
+        return out
+
+    def predict_proba(self, X: Sequence[str]) -> np.ndarray:
+        """(n, 4) category probabilities in ``classes_`` order (fraud, spam, illegal, normal)."""
+        self._check_fitted()
+        return self._category_matrix(self._scores(self._features(X)))
+
+    def predict(self, X: Sequence[str]) -> np.ndarray:
+        return self.classes_[self.predict_proba(X).argmax(axis=1)]
+
+    def predict_type(self, X: Sequence[str]) -> tuple[list[str | None], np.ndarray]:
+        """Best typology and its probability for each text (None when the model has no type head)."""
+        self._check_fitted()
+        _, _, zt = self._split(self._scores(self._features(X)))
+        if zt.shape[1] == 0:
+            return [None] * zt.shape[0], np.zeros(zt.shape[0])
+        pt = _ovr_proba(zt)
+        best = pt.argmax(axis=1)
+        return [self.type_classes_[i] for i in best], pt[np.arange(len(best)), best]
+
+    def analyse(self, texts: Sequence[str], *, explain: bool = True) -> list[ModelOutput]:
+        """ScreeningModel protocol: one ModelOutput per normalised text."""
+        self._check_fitted()
+        texts = [t if isinstance(t, str) else str(t) for t in texts]
+        if not texts:
+            return []
+        Xm = self._features(texts)
+        S = self._scores(Xm)
+        cat = self._category_matrix(S)
+        _, _, zt = self._split(S)
+        pt = _ovr_proba(zt) if zt.shape[1] else np.zeros((len(texts), 0))
+        outs: list[ModelOutput] = []
+        for i, text in enumerate(texts):
+            pf = float(cat[i, 0])
+            probs = {c: float(cat[i, j]) for j, c in enumerate(CATEGORIES)}
+            if pt.shape[1]:
+                k = int(pt[i].argmax())
+                typ: str | None = self.type_classes_[k] if pf >= 0.5 else None
+                tp = float(pt[i, k]) if typ is not None else 0.0
+            else:
+                typ, tp = None, 0.0
+            feats = self._explain(text, Xm.getrow(i)) if explain else ()
+            outs.append(ModelOutput(fraud_prob=pf, category_probs=probs, type=typ, type_prob=tp, features=feats))
+        return outs
+
+    def _explain(self, text: str, row: sp.csr_matrix) -> tuple[ModelFeature, ...]:
+        """The strongest positive contributions (coef × feature value) to the fraud logit, with their spans.
+
+        Single characters are left out (they carry weight but explain nothing to a reader); an n-gram inside an
+        already chosen, stronger one is skipped.
+        """
+        if row.nnz == 0 or self.max_explained <= 0:
+            return ()
+        contrib = self._fraud_w[row.indices] * row.data
+        pos = np.flatnonzero(contrib > 0)
+        if not pos.size:
+            return ()
+        starts, ends, feats, ns = self.featurizer.ngram_spans(text)
+        first: dict[int, int] = {}
+        for k in range(len(feats) - 1, -1, -1):  # earliest occurrence of each multi-character feature
+            if ns[k] >= 2:
+                first[int(feats[k])] = k
+        order = pos[np.argsort(-contrib[pos], kind="stable")]
+        chosen: list[ModelFeature] = []
+        for j in order:
+            at = first.get(int(row.indices[j]))
+            if at is None:
+                continue
+            s, e = int(starts[at]), int(ends[at])
+            if any(c.start <= s and e <= c.end for c in chosen):
+                continue
+            chosen.append(ModelFeature(ngram=text[s:e], start=s, end=e, weight=round(float(contrib[j]), 4)))
+            if len(chosen) >= self.max_explained:
+                break
+        return tuple(chosen)
+
+    # -- persistence -----------------------------------------------------------------------------------------------
+    def save(self, path: Path | str, *, meta: dict[str, Any] | None = None) -> Path:
+        """Write the compressed ``.npz`` artifact (atomic: temp file then rename)."""
+        self._check_fitted()
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        info = {
+            "format": FORMAT_VERSION,
+            "kind": "fanzha-char-ngram-linear",
+            "params": self.get_params(),
+            "category_classes": list(self.category_classes_),
+            "type_classes": list(self.type_classes_),
+            "calibration": [float(v) for v in self.calibration_],
+            "meta": meta or {},
+        }
+        arrays: dict[str, np.ndarray] = {
+            "coef": self.coef_.astype(np.float16),
+            "intercept": self.intercept_.astype(np.float32),
+            "info": np.frombuffer(json.dumps(info, ensure_ascii=False).encode("utf-8"), dtype=np.uint8),
+        }
+        if self.idf_ is not None:
+            arrays["idf"] = self.idf_.astype(np.float16)
+        tmp = path.with_name(path.name + ".tmp")
+        with tmp.open("wb") as fh:
+            np.savez_compressed(fh, **arrays)  # type: ignore[arg-type]
+        tmp.replace(path)
+        return path
+
+    @classmethod
+    def load(cls, path: Path | str) -> CharNgramModel:
+        with np.load(Path(path), allow_pickle=False) as z:
+            info = json.loads(bytes(z["info"]).decode("utf-8"))
+            if info.get("format") != FORMAT_VERSION:
+                raise ValueError(f"unsupported model format {info.get('format')!r} in {path}")
+            params = {k: v for k, v in info["params"].items() if k in cls._get_param_names()}
+            m = cls(**params)
+            m.coef_ = z["coef"]
+            m.intercept_ = z["intercept"].astype(np.float32)
+            m.idf_ = z["idf"].astype(np.float32) if "idf" in z.files else None
+        m.classes_ = np.asarray(CATEGORIES, dtype=object)
+        m.category_classes_ = tuple(info["category_classes"])
+        m.type_classes_ = tuple(info["type_classes"])
+        m.calibration_ = np.asarray(info["calibration"], dtype=np.float64)
+        m.n_features_in_ = 1 << m.n_bits
+        m.meta_ = info.get("meta", {})
+        m._prepare()
+        return m
+
+
+def default_model_path() -> Path:
+    from fanzha.config import get_settings
+
+    return Path(get_settings().model_path)
+
+
+def load_model(path: Path | None = None) -> CharNgramModel | None:
+    """The trained model from ``path`` (default ``settings.model_path``); None (logged) when there is none."""
+    p = Path(path) if path is not None else default_model_path()
+    if not p.exists():
+        log.warning("screening model artifact not found at %s; screening runs on rules only", p)
+        return None
+    try:
+        t0 = time.perf_counter()
+        m = CharNgramModel.load(p)
+        log.debug("loaded screening model %s in %.3fs", p, time.perf_counter() - t0)
+        return m
+    except (OSError, ValueError, KeyError) as exc:
+        log.error("cannot load screening model %s: %s", p, exc)
+        return None
+
+
+__all__ = ["CATEGORIES", "CharNgramModel", "NotFittedError", "load_model"]
+
+
+# -- training pipeline (shared by `fanzha train`, the benchmark and the tests) --------------------------------------
+def normalise_all(texts: Sequence[str]) -> list[str]:
+    """``fanzha.text.normalize(t).text`` of every text (the model's input)."""
+    from fanzha.text import normalize
+
+    return [normalize(t).text for t in texts]
+
+
+def file_sha256(path: Path) -> str:
+    import hashlib
+
+    h = hashlib.sha256()
+    with Path(path).open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def binary_metrics(y_true: np.ndarray, y_pred: np.ndarray) -> dict[str, float | int]:
+    """precision / recall / FPR / counts of a binary fraud decision."""
+    yt = np.asarray(y_true, dtype=bool)
+    yp = np.asarray(y_pred, dtype=bool)
+    tp = int((yt & yp).sum())
+    fp = int((~yt & yp).sum())
+    fn = int((yt & ~yp).sum())
+    tn = int((~yt & ~yp).sum())
+    return {
+        "n": int(len(yt)),
+        "positives": int(yt.sum()),
+        "precision": tp / (tp + fp) if tp + fp else float("nan"),
+        "recall": tp / (tp + fn) if tp + fn else float("nan"),
+        "fpr": fp / (fp + tn) if fp + tn else float("nan"),
+    }
+
+
+def macro_f1(y_true: Sequence[str], y_pred: Sequence[str | None]) -> float:
+    labels = sorted(set(y_true))
+    if not labels:
+        return float("nan")
+    f1s = []
+    for lab in labels:
+        tp = sum(1 for t, p in zip(y_true, y_pred, strict=True) if t == lab and p == lab)
+        fp = sum(1 for t, p in zip(y_true, y_pred, strict=True) if t != lab and p == lab)
+        fn = sum(1 for t, p in zip(y_true, y_pred, strict=True) if t == lab and p != lab)
+        f1s.append(2 * tp / (2 * tp + fp + fn) if tp + fp + fn else 0.0)
+    return float(np.mean(f1s))
+
+
+def stratified_holdout(keys: Sequence[str], fraction: float, seed: int) -> np.ndarray:
+    """Boolean mask of a seeded held-out split, stratified by ``keys`` (e.g. file + category)."""
+    rng = np.random.RandomState(seed)
+    mask = np.zeros(len(keys), dtype=bool)
+    if fraction <= 0:
+        return mask
+    groups: dict[str, list[int]] = {}
+    for i, k in enumerate(keys):
+        groups.setdefault(k, []).append(i)
+    for k in sorted(groups):
+        idx = np.asarray(groups[k])
+        n_test = int(round(len(idx) * fraction))
+        if n_test and len(idx) > 1:
+            mask[rng.choice(idx, size=min(n_test, len(idx) - 1), replace=False)] = True
+    return mask
+
+
+def train(
+    paths: Sequence[Path],
+    *,
+    seed: int = 0,
+    holdout: float = 0.1,
+    synthetic_per_template: int = 40,
+    params: dict[str, Any] | None = None,
+) -> tuple[CharNgramModel, dict[str, Any]]:
+    """Train on corpus files (+ our synthetic texts), evaluate on a seeded stratified held-out split.
+
+    Returns the model (fitted on the non-held-out part) and a summary (counts per label, held-out metrics).
+    """
+    from fanzha.screen.labels import read_corpus
+    from fanzha.screen.trainsets import generate
+
+    recs = list(read_corpus(sorted(Path(p) for p in paths)))
+    syn = generate(synthetic_per_template, seed=seed) if synthetic_per_template > 0 else []
+    raw = [r.text for r in recs] + [s.text for s in syn]
+    cats = [r.category.value for r in recs] + [s.category for s in syn]
+    types: list[str | None] = [None if r.typology is None else r.typology.value for r in recs]
+    types += [s.typology for s in syn]
+    files = [r.file for r in recs] + ["synthetic"] * len(syn)
+    texts = normalise_all(raw)
+    test = stratified_holdout([f"{f}|{c}" for f, c in zip(files, cats, strict=True)], holdout, seed)
+    tr = np.flatnonzero(~test)
+    model = CharNgramModel(random_state=seed, **(params or {}))
+    model.fit([texts[i] for i in tr], [cats[i] for i in tr], typology=[types[i] for i in tr])
+
+    counts: dict[str, dict[str, int]] = {}
+    for f, c, t in zip(files, cats, types, strict=True):
+        d = counts.setdefault(f, {})
+        key = c if t is None else f"{c}/{t}"
+        d[key] = d.get(key, 0) + 1
+    summary: dict[str, Any] = {
+        "seed": seed,
+        "holdout": holdout,
+        "n_train": len(tr),
+        "n_heldout": int(test.sum()),
+        "n_synthetic": len(syn),
+        "fit_seconds": round(model.fit_seconds_, 1),
+        "files": {str(Path(p).name): file_sha256(Path(p)) for p in sorted(Path(p) for p in paths)},
+        "counts": counts,
+        "heldout": {},
+    }
+    te = np.flatnonzero(test)
+    if len(te):
+        te_texts = [texts[i] for i in te]
+        proba = model.predict_proba(te_texts)
+        pred_types, _ = model.predict_type(te_texts)
+        te_files = np.asarray([files[i] for i in te])
+        y_true = np.asarray([cats[i] == "fraud" for i in te])
+        for f in sorted(set(te_files)):
+            m = te_files == f
+            row: dict[str, Any] = binary_metrics(y_true[m], proba[m, 0] >= 0.5)
+            tt = [(types[te[j]], pred_types[j]) for j in np.flatnonzero(m) if types[te[j]] is not None]
+            if tt and len({a for a, _ in tt}) > 1:
+                row["type_macro_f1"] = macro_f1([str(a) for a, _ in tt], [b for _, b in tt])
+            summary["heldout"][f] = row
+    return model, summary
