@@ -48,6 +48,7 @@ class CheckView:
     marked: Markup
     reasons: list[Reason]
     todo: list[str]
+    specific: list[str] = field(default_factory=list)  # advice of the screening engine for this very message
     type: str | None = None
     learn: Any = None
     kind: str = "message"
@@ -61,14 +62,17 @@ def _risk_value(risk: object) -> str:
 
 
 def _dedupe_reasons(items: list[Reason]) -> list[Reason]:
-    seen: set[tuple[str, str | None]] = set()
-    out: list[Reason] = []
+    """One line per distinct reason (the strongest first); the matched text is kept from the first that has one."""
+    by_why: dict[str, Reason] = {}
     for r in sorted(items, key=lambda r: -r.weight):
-        key = (r.why, r.matched)
-        if r.why and key not in seen:
-            seen.add(key)
-            out.append(r)
-    return out
+        if not r.why:
+            continue
+        seen = by_why.get(r.why)
+        if seen is None:
+            by_why[r.why] = r
+        elif seen.matched is None and r.matched:
+            seen.matched = r.matched
+    return list(by_why.values())
 
 
 def run_check(text: str) -> CheckView:
@@ -88,30 +92,33 @@ def run_check(text: str) -> CheckView:
         shown = value
         reasons = [Reason(str(r)) for r in res.reasons]
         evidence = list(res.evidence)
-        reasons += [Reason(e.why, e.matched, e.weight) for e in evidence if e.why]
-        spans = spans_from_evidence(evidence)
+        reasons += [Reason(e.why, e.matched, e.weight) for e in evidence if e.why and e.weight > 0]
+        spans = spans_from_evidence(e for e in evidence if e.weight > 0)
         if risk != "none" and not spans:
-            spans = [Span(0, len(shown), "；".join(r.why for r in reasons[:3]) or "可疑", kind)]
+            spans = [Span(0, len(shown), "；".join(r.why for r in _dedupe_reasons(reasons)[:3]) or "可疑", kind)]
         kind_out = kind
     else:
         verdict = need("fanzha.screen", "screen").screen(text, kind="auto")
         risk = _risk_value(verdict.risk)
         shown = text
-        reasons = [Reason(e.why, e.matched, e.weight) for e in verdict.evidence if e.why]
-        spans = spans_from_evidence(verdict.evidence)
+        # single-character model features mean little to a citizen: model evidence only as its overall line
+        positive = [e for e in verdict.evidence if e.weight > 0 and (e.source != "model" or e.span is None)]
+        reasons = [Reason(e.why, e.matched, e.weight) for e in positive if e.why]
+        spans = spans_from_evidence(positive)
         advice_extra = [a for a in verdict.advice if a]
         typ = verdict.type
         kind_out = "message"
     todo_key = "none" if risk == "none" else "suspicious"
     todo = list(advice["what_to_do"][todo_key])
-    todo += [a for a in advice_extra if a not in todo]
     return CheckView(
         risk=risk,
         label=advice["verdict_labels"][risk],
         intro=advice["verdict_intro"][risk],
-        marked=highlight(shown, spans),
-        reasons=_dedupe_reasons(reasons) if risk != "none" else _dedupe_reasons(reasons)[:5],
+        # nothing found: no reasons and no marks (weak signals below the threshold would only confuse)
+        marked=highlight(shown, spans if risk != "none" else []),
+        reasons=_dedupe_reasons(reasons) if risk != "none" else [],
         todo=todo,
+        specific=[a for a in advice_extra if a not in todo] if risk != "none" else [],
         type=typ,
         learn=scam_types().by_typology(typ),
         kind=kind_out,

@@ -280,3 +280,24 @@ def test_overdue_leads_come_first_and_stand_out(web: TestClient, make_user: Any,
     assert f'id="lead-{ids[1]}" class="lead overdue"' in html
     assert f'id="lead-{ids[0]}" class="lead"' in html
     assert 'id="overdue-count"' in html
+
+
+def test_public_check_verdicts_reasons_and_escaping(public_client: TestClient) -> None:
+    token = csrf_of(public_client, "/")
+    hostile = '<script>alert(1)</script>【公安局】你涉嫌洗钱，马上把存款转到安全账户配合调查，不要告诉家人，把验证码发给我'
+    r = public_client.post("/check", data={"text": hostile, "csrf_token": token})
+    assert r.status_code == 200
+    assert "<script>alert(1)</script>" not in r.text and "&lt;script&gt;alert(1)&lt;/script&gt;" in r.text
+    verdict = re.search(r'class="verdict (\w+)"[^>]*>\s*<span class="label">([^<]+)</span>', r.text)
+    assert verdict and verdict.group(1) in ("high", "medium") and verdict.group(2) in ("高度可疑", "可疑")
+    marked = r.text.split('id="marked-text">')[1].split("</div>")[0]
+    assert "<mark title=" in marked and "安全账户" in text_of(marked)
+    assert "96110" in r.text and "验证码" in r.text and "冻结" in r.text
+    # a single value goes to the indicator check
+    r = public_client.post("/check", data={"text": "  http://icbc-verify.top/login  ", "csrf_token": token})
+    assert 'class="verdict high"' in r.text or 'class="verdict medium"' in r.text
+    assert "icbc" in text_of(r.text.split('id="marked-text">')[1].split("</div>")[0])
+    # an ordinary message: no risk, no marks, but still the safety tips
+    r = public_client.post("/check", data={"text": "周六下午三点在小区门口集合，一起去爬山，记得带水。", "csrf_token": token})
+    assert 'class="verdict none"' in r.text and "未发现风险" in r.text
+    assert 'id="marked-text"' not in r.text and "验证码" in r.text
