@@ -1,0 +1,219 @@
+"""Context: why a text full of scam words can still be harmless.
+
+A plain n-gram classifier flags bank verification-code SMS, police anti-fraud publicity and news reports as fraud,
+because they contain the same words as the scams. This module finds the framing around those words:
+
+* **negation scope** — 不会 / 切勿 / 不要 / 谨防 / 从不 / 绝不 ... switch off the risky keywords of the rest of the
+  clause (up to the next ，。！？；or ``negation_scope`` characters): "切勿告知他人" does not ask for the code, "公安机关不会
+  要求转账到安全账户" does not ask for a transfer. Rules marked ``negatable: false`` (e.g. "不要告诉家人" secrecy
+  demands) ignore this.
+* **warning framing** — 谨防, 警惕, 提醒您, 反诈, 骗局, "…都是诈骗", and "不会…要求 / 从不…索要" (an organisation saying what
+  it never does).
+* **news / reported speech** — 警方破获, 抓获, 据报道, 受害人, 典型案例 ...
+* **official sender asking nothing** — a 【银行/快递/运营商】 signature or a 95xxx number, and no link, no number to call
+  back, no transfer, no request (asks inside a negation scope do not count).
+
+The cue words live in ``context.yaml`` and ride in the rules' Aho-Corasick automaton (one pass over the text). Each
+finding is a :class:`ContextSignal` with a penalty; the engine shows it as ``Evidence(source="context")`` with a
+negative weight and subtracts the capped sum in the logistic combination.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import yaml
+
+if TYPE_CHECKING:
+    from fanzha.screen.rules import KeywordHit, RuleSet, Scan
+
+CUES_PATH = Path(__file__).resolve().parent / "context.yaml"
+
+_CLAUSE_END = re.compile(r"[，。！？；,!?;\n\r…]|\.(?!\d)|[:：](?=\s*$)")
+_NEVER_ASKS = re.compile(
+    r"(?:不会|不可能|从不|从来不|从未|绝不|决不|不存在)[^，。！？；,!?;\n]{0,16}?"
+    r"(?:要求|索要|让您|让你|叫您|叫你|通过电话|打电话|电话|以[^，。]{0,8}名义|主动|私下|设立|设置|所谓)"
+)
+_SIGNATURE = re.compile(r"^\s*[【\[]([^】\]]{2,16})[】\]]|[【\[]([^】\]]{2,16})[】\]]\s*$")
+_URL = re.compile(
+    r"https?://|www\.|\b[a-z0-9][a-z0-9-]{0,62}\.(?:com|cn|net|org|top|xyz|vip|cc|info|co|me|io|site|online|shop|app"
+    r"|link|club|ltd|icu|fun|tk|ml|ga|cf|gq|work|wang|live|ren|pw|biz|asia|store|tech|win|bid|loan|ink|cyou|sbs)\b"
+)
+_PHONE = re.compile(r"(?<!\d)(?:1[3-9]\d{9}|0\d{2,3}-?\d{7,8}|400-?\d{3}-?\d{4}|\+?86-?1[3-9]\d{9})(?!\d)")
+_OFFICIAL_NUMBER = re.compile(r"(?<!\d)(?:95\d{3,4}|1\d{4}|96110|110)(?!\d)")
+
+
+@lru_cache(maxsize=1)
+def load_cues() -> dict[str, list[str]]:
+    raw = yaml.safe_load(CUES_PATH.read_text(encoding="utf-8"))
+    if not isinstance(raw, dict):
+        raise ValueError(f"{CUES_PATH}: must map cue names to keyword lists")
+    out: dict[str, list[str]] = {}
+    for name, kws in raw.items():
+        if isinstance(kws, list):
+            kws = [str(k) if isinstance(k, int) else k for k in kws]
+        if not isinstance(kws, list) or not all(isinstance(k, str) and k.strip() for k in kws):
+            raise ValueError(f"{CUES_PATH}: cue {name}: needs a list of non-empty strings")
+        out[str(name)] = [str(k) for k in kws]
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class ContextSignal:
+    id: str
+    span: tuple[int, int] | None  # normalised-text offsets
+    penalty: float  # >= 0, subtracted (times the combiner's context weight)
+    why: str
+
+
+@dataclass(frozen=True, slots=True)
+class ContextAnalysis:
+    scopes: tuple[tuple[int, int], ...]  # negation scopes, normalised offsets
+    signals: tuple[ContextSignal, ...]
+    penalty: float  # capped sum of the signals' penalties
+    asks: bool  # the text asks the reader to do something (non-negated request, link or phone number)
+
+
+def _cue_hits(scan: Scan, ruleset: RuleSet, name: str) -> list[KeywordHit]:
+    cid = ruleset.concept_id(f"ctx.{name}")
+    return [] if cid is None else scan.hits.get(cid, [])
+
+
+def _clause_ends(text: str) -> list[int]:
+    return [m.start() for m in _CLAUSE_END.finditer(text)]
+
+
+def negation_scopes(scan: Scan, ruleset: RuleSet, max_len: int = 18) -> tuple[tuple[int, int], ...]:
+    """[start, end) normalised-text ranges whose keywords are negated."""
+    negs = _cue_hits(scan, ruleset, "negator")
+    if not negs:
+        return ()
+    text = scan.n.text
+    ends = _clause_ends(text)
+    scopes: list[tuple[int, int]] = []
+    for h in negs:
+        i = bisect_right(ends, h.end - 1)
+        clause_end = ends[i] if i < len(ends) else len(text)
+        end = min(clause_end, h.end + max_len)
+        if end > h.end:
+            scopes.append((h.end, end))
+    return tuple(scopes)
+
+
+def in_scopes(pos: int, scopes: tuple[tuple[int, int], ...]) -> bool:
+    return any(a <= pos < b for a, b in scopes)
+
+
+def negated_scan(scan: Scan, scopes: tuple[tuple[int, int], ...], cue_ids: frozenset[int]) -> Scan | None:
+    """The scan without keyword hits that start inside a negation scope (None when nothing was negated)."""
+    if not scopes:
+        return None
+    from fanzha.screen.rules import Scan as _Scan
+
+    changed = False
+    hits = {}
+    for cid, lst in scan.hits.items():
+        if cid in cue_ids:
+            hits[cid] = lst
+            continue
+        kept = [h for h in lst if not in_scopes(h.start, scopes)]
+        if len(kept) != len(lst):
+            changed = True
+        if kept:
+            hits[cid] = kept
+    if not changed:
+        return None
+    return _Scan(scan.n, scan.view, scan.vmap, hits)
+
+
+def analyse(
+    scan: Scan,
+    ruleset: RuleSet,
+    scopes: tuple[tuple[int, int], ...],
+    *,
+    kind: str = "auto",
+) -> ContextAnalysis:
+    cfg = ruleset.config.context
+    text = scan.n.text
+    signals: list[ContextSignal] = []
+
+    # asks: non-negated request words, links, phone numbers that are not short official service numbers
+    ask_hits = [h for h in _cue_hits(scan, ruleset, "ask") if not in_scopes(h.start, scopes)]
+    url = _URL.search(text)
+    phone = _PHONE.search(text)
+    asks = bool(ask_hits or url or phone)
+
+    # 1. warning framing
+    warn = _cue_hits(scan, ruleset, "warning")
+    distinct = {text[h.start : h.end] for h in warn}
+    if warn:
+        p = cfg.get("warning_strong", 3.5) if len(distinct) >= 2 else cfg.get("warning", 2.5)
+        signals.append(
+            ContextSignal(
+                "CTX_WARNING_FRAMING",
+                (warn[0].start, warn[0].end),
+                p,
+                f"提醒/防骗宣传的措辞（{'、'.join(sorted(distinct)[:4])}）：文字在警示诈骗而非实施诈骗",
+            )
+        )
+    if _cue_hits(scan, ruleset, "negator"):
+        m = _NEVER_ASKS.search(text)
+        if m:
+            signals.append(
+                ContextSignal(
+                    "CTX_NEVER_ASKS",
+                    (m.start(), m.end()),
+                    cfg.get("never_asks", 2.0),
+                    f"“{m.group(0)}”：在说明正规机构不会做什么，属于提醒",
+                )
+            )
+
+    # 2. news / reported speech (a victim's own narrative, kind="narrative", is not penalised)
+    if kind != "narrative":
+        news = _cue_hits(scan, ruleset, "news")
+        nd = {text[h.start : h.end] for h in news}
+        if nd:
+            p = cfg.get("news_strong", 3.0) if len(nd) >= 2 else cfg.get("news", 1.5)
+            signals.append(
+                ContextSignal(
+                    "CTX_NEWS_REPORT",
+                    (news[0].start, news[0].end),
+                    p,
+                    f"新闻/案例转述的措辞（{'、'.join(sorted(nd)[:4])}）：在报道案件而非向读者提出要求",
+                )
+            )
+
+    # 3. official sender that asks for nothing
+    sig = _SIGNATURE.search(text)
+    official = None
+    if sig:
+        name = sig.group(1) or sig.group(2) or ""
+        if any(k in name for k in _official_words()):
+            official = (sig.start(), sig.end(), f"【{name}】")
+    if official is None:
+        m = _OFFICIAL_NUMBER.search(text)
+        if m and text[m.start() : m.start() + 2] == "95":
+            official = (m.start(), m.end(), m.group(0))
+    if official is not None and not asks:
+        signals.append(
+            ContextSignal(
+                "CTX_OFFICIAL_NO_ASK",
+                (official[0], official[1]),
+                cfg.get("official_no_ask", 2.5),
+                f"官方署名{official[2]}且没有链接、回拨号码、转账或其他要求，符合正规通知的特征",
+            )
+        )
+
+    total = sum(s.penalty for s in signals)
+    cap = ruleset.config.combiner.max_context_penalty
+    return ContextAnalysis(scopes=scopes, signals=tuple(signals), penalty=min(total, cap), asks=asks)
+
+
+@lru_cache(maxsize=1)
+def _official_words() -> tuple[str, ...]:
+    return tuple(load_cues().get("official_sender", ()))

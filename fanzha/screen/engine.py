@@ -1,0 +1,443 @@
+"""The screening engine: normalise -> one Aho-Corasick pass -> rules + context + model + indicators -> one Verdict.
+
+Combination (parameters in fanzha/screen/config.yaml, overridable per deployment)::
+
+    R = min(Σ_fraud groups min(Σ rule weights of the group, group max_score), max_rule_score)
+        (a rule fired only by negated keywords keeps negation_factor of its weight; absorbed parts count 0)
+    M = clip(logit(P_model(fraud)), ±model_logit_clip)        (0 and bias_without_model when no model is installed)
+    I = clip(Σ indicator evidence weights, ±max_indicator_score)
+    C = min(Σ context penalties, max_context_penalty)
+    score = sigmoid(bias + rule·R + model·M + indicator·I − context·C)
+
+risk: score ≥ high / medium / low thresholds; fraud: score ≥ thresholds.fraud. A text that is not fraud is "illegal"
+when its capped illegal-rule score reaches thresholds.illegal (gambling, fake invoices, 办证 ...), "spam" when its spam
+score reaches thresholds.spam (or the model says so), "normal" otherwise.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from bisect import bisect_right
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from fanzha.domain import Category, Evidence, Risk, Typology, Verdict
+from fanzha.screen import context as ctxmod
+from fanzha.screen.advice import advice_for
+from fanzha.screen.model_api import ModelOutput, ScreeningModel
+from fanzha.screen.rules import RuleHit, RuleSet, configured_dirs, default_ruleset
+from fanzha.screen.typology import choose_type
+from fanzha.text import Normalized, normalize
+
+log = logging.getLogger(__name__)
+
+KINDS = ("auto", "sms", "chat", "call", "dialogue", "narrative")
+MODEL_BATCH = 512
+
+
+class ScreenInputError(ValueError):
+    """The text cannot be screened (empty, too long, not a string, unknown kind)."""
+
+
+class TextTooLongError(ScreenInputError):
+    def __init__(self, length: int, limit: int) -> None:
+        super().__init__(f"text too long: {length} characters, the limit is {limit} (settings.max_text_chars)")
+        self.length = length
+        self.limit = limit
+
+
+class EmptyTextError(ScreenInputError):
+    def __init__(self) -> None:
+        super().__init__("empty text: nothing to screen")
+
+
+def _sigmoid(z: float) -> float:
+    if z >= 0:
+        return 1.0 / (1.0 + math.exp(-z))
+    e = math.exp(z)
+    return e / (1.0 + e)
+
+
+def _logit(p: float, clip: float) -> float:
+    p = min(max(p, 1e-9), 1 - 1e-9)
+    return max(-clip, min(clip, math.log(p / (1 - p))))
+
+
+def detect_kind(text: str) -> str:
+    lines = [ln for ln in text.splitlines() if ln.strip()]
+    if len(lines) >= 3:
+        return "dialogue"
+    if len(text) > 300:
+        return "narrative" if "我" in text else "chat"
+    return "sms"
+
+
+@dataclass(frozen=True, slots=True)
+class _Prepared:
+    text: str
+    kind: str
+    n: Normalized
+    hits: list[RuleHit]
+    ctx: ctxmod.ContextAnalysis
+
+
+def _load_model() -> ScreeningModel | None:
+    try:
+        from fanzha.screen.model import load_model
+    except ImportError as exc:
+        log.info("no screening model module (%s): rules + indicators only", exc)
+        return None
+    try:
+        return load_model()
+    except Exception as exc:  # a broken artifact must not take screening down
+        log.warning("screening model could not be loaded, using rules + indicators only: %s", exc)
+        return None
+
+
+def _load_indicators() -> Callable[[str], list[Evidence]] | None:
+    try:
+        from fanzha.indicators import screening_evidence
+    except ImportError:
+        return None
+    return screening_evidence
+
+
+class Engine:
+    """Rules + context + model + indicators. Build once (``get_engine()``), screen many texts."""
+
+    def __init__(
+        self,
+        ruleset: RuleSet,
+        model: ScreeningModel | None = None,
+        indicators: Callable[[str], list[Evidence]] | None = None,
+        *,
+        max_chars: int | None = None,
+    ) -> None:
+        if max_chars is None:
+            from fanzha.config import get_settings
+
+            max_chars = get_settings().max_text_chars
+        self.ruleset = ruleset
+        self.model = model
+        self.indicators = indicators
+        self.max_chars = max_chars
+        self.config = ruleset.config
+        cues = [ruleset.concept_id(f"ctx.{c}") for c in ctxmod.load_cues()]
+        self._cue_ids = frozenset(c for c in cues if c is not None)
+
+    # ------------------------------------------------------------------------------------------------ validation
+    def check_text(self, text: object, kind: str = "auto") -> str:
+        if not isinstance(text, str):
+            raise ScreenInputError(f"text must be a string, not {type(text).__name__}")
+        if kind not in KINDS:
+            raise ScreenInputError(f"unknown kind {kind!r}; use one of {', '.join(KINDS)}")
+        if len(text) > self.max_chars:
+            raise TextTooLongError(len(text), self.max_chars)
+        if not text.strip():
+            raise EmptyTextError()
+        return text
+
+    # ------------------------------------------------------------------------------------------------ pipeline
+    def _prepare(self, text: str, kind: str) -> _Prepared:
+        self.check_text(text, kind)
+        real_kind = detect_kind(text) if kind == "auto" else kind
+        n = normalize(text)
+        rs = self.ruleset
+        scan = rs.scan(n)
+        scopes = ctxmod.negation_scopes(scan, rs, int(self.config.context.get("negation_scope", 18)))
+        unneg = ctxmod.negated_scan(scan, scopes, self._cue_ids) if scopes else None
+        hits = rs.match(n, scan, unnegated=unneg)
+        ctx = ctxmod.analyse(scan, rs, scopes, kind=real_kind)
+        return _Prepared(text, real_kind, n, hits, ctx)
+
+    def rule_hits(self, text: str, kind: str = "auto") -> list[RuleHit]:
+        """The rule hits of ``text`` after context (negation scopes), as the engine sees them."""
+        return self._prepare(text, kind).hits
+
+    def screen(self, text: str, kind: str = "auto") -> Verdict:
+        return self.screen_many([text], kind)[0]
+
+    def screen_many(self, texts: Sequence[str], kind: str = "auto") -> list[Verdict]:
+        """Screen a batch: the model scores all texts in batches; raises ScreenInputError on the first bad text."""
+        prepared = [self._prepare(t, kind) for t in texts]
+        outputs: list[ModelOutput | None] = [None] * len(prepared)
+        if self.model is not None and prepared:
+            for i in range(0, len(prepared), MODEL_BATCH):
+                chunk = prepared[i : i + MODEL_BATCH]
+                try:
+                    res = self.model.analyse([p.n.text for p in chunk], explain=True)
+                except Exception as exc:  # the model is an extra signal: rules still answer
+                    log.warning("screening model failed on a batch, rules + indicators only: %s", exc)
+                    continue
+                outputs[i : i + len(res)] = res
+        return [self._verdict(p, out) for p, out in zip(prepared, outputs, strict=True)]
+
+    # ------------------------------------------------------------------------------------------------ decision
+    def _verdict(self, p: _Prepared, out: ModelOutput | None) -> Verdict:
+        cfg = self.config
+        cb = cfg.combiner
+        th = cfg.thresholds
+        text, n = p.text, p.n
+        line_starts = _line_starts(text) if "\n" in text else None
+        ev: list[Evidence] = []
+
+        def orig(span: tuple[int, int]) -> tuple[int, int]:
+            return n.to_original(span[0], span[1])
+
+        def line_of(start: int) -> int | None:
+            return None if line_starts is None else bisect_right(line_starts, start) - 1
+
+        # rules: effective weights, group sums
+        group_sum: dict[tuple[str, str], float] = {}
+        typ_sum: dict[str, float] = {}
+        rule_advice: list[str | None] = []
+        eff: dict[str, float] = {}
+        for h in p.hits:
+            w = h.weight * (cb.negation_factor if h.negated else 1.0)
+            eff[h.rule_id] = w
+            key = (h.category, h.group)
+            group_sum[key] = group_sum.get(key, 0.0) + w
+            if h.category == Category.FRAUD.value and h.typology:
+                typ_sum[h.typology] = typ_sum.get(h.typology, 0.0) + w
+        capped: dict[str, float] = {}
+        for (cat, group), s in group_sum.items():
+            cap = cfg.groups.get(group, cfg.default_group_max)
+            capped[cat] = capped.get(cat, 0.0) + min(s, cap)
+        r_fraud = max(-cb.max_rule_score, min(capped.get("fraud", 0.0), cb.max_rule_score))
+        s_spam = capped.get("spam", 0.0)
+        s_illegal = capped.get("illegal", 0.0)
+        typ_capped = {t: min(s, cfg.groups.get(t, cfg.default_group_max)) for t, s in typ_sum.items()}
+
+        for h in sorted(p.hits, key=lambda h: (-abs(eff[h.rule_id]), h.rule_id)):
+            w = eff[h.rule_id]
+            note = ""
+            if h.absorbed_by:
+                note = f"（已计入组合规则 {h.absorbed_by}）"
+            elif h.negated:
+                note = "（处在否定/提醒语境中，几乎不计分）"
+            seen_lines: set[int | None] = set()
+            first = True
+            for span in h.spans:
+                o = orig(span)
+                ln = line_of(o[0])
+                if ln in seen_lines:
+                    continue
+                seen_lines.add(ln)
+                ev.append(
+                    Evidence(
+                        source="rule",
+                        id=h.rule_id,
+                        span=o,
+                        weight=round(w if first else 0.0, 4),
+                        why=h.why + note + ("" if first else "（同一规则的又一处）"),
+                        matched=text[o[0] : o[1]],
+                        typology=h.typology,
+                        line=ln,
+                    )
+                )
+                first = False
+                if len(seen_lines) >= cfg.max_evidence_per_rule or line_starts is None:
+                    break
+            if not h.negated and not h.absorbed_by and w > 0:
+                rule_advice.append(h.advice)
+            if h.negated and h.kind == "rule":
+                o = orig(h.span)
+                ev.append(
+                    Evidence(
+                        source="context",
+                        id="CTX_NEGATION",
+                        span=o,
+                        weight=round(-(h.weight - w), 4),
+                        why=f"“{text[o[0] : o[1]]}”处在否定/提醒语境中（如“切勿”“不会要求”），不当作对方的要求",
+                        matched=text[o[0] : o[1]],
+                        line=line_of(o[0]),
+                    )
+                )
+
+        # context
+        for sig in p.ctx.signals:
+            so = orig(sig.span) if sig.span else None
+            ev.append(
+                Evidence(
+                    source="context",
+                    id=sig.id,
+                    span=so,
+                    weight=-round(sig.penalty, 4),
+                    why=sig.why,
+                    matched=text[so[0] : so[1]] if so else None,
+                    line=line_of(so[0]) if so else None,
+                )
+            )
+
+        # indicators
+        ind_ev: list[Evidence] = []
+        if self.indicators is not None:
+            try:
+                ind_ev = list(self.indicators(text))
+            except Exception as exc:  # an indicator bug must not take screening down
+                log.warning("indicator evidence failed: %s", exc)
+        i_score = max(-cb.max_indicator_score, min(sum(e.weight for e in ind_ev), cb.max_indicator_score))
+        for e in ind_ev:
+            if line_starts is not None and e.span is not None and e.line is None:
+                e = e.model_copy(update={"line": line_of(e.span[0])})
+            ev.append(e)
+
+        # model
+        m_logit = 0.0
+        bias = cb.bias_without_model
+        if out is not None:
+            bias = cb.bias
+            m_logit = _logit(out.fraud_prob, cb.model_logit_clip)
+            if m_logit > 0 and cb.model_min_chars > 0:
+                m_logit *= min(1.0, len(n.text.strip()) / cb.model_min_chars)
+            ev.append(
+                Evidence(
+                    source="model",
+                    id="MODEL_FRAUD_PROB",
+                    weight=round(cb.model * m_logit, 4),
+                    why=f"统计模型估计的诈骗概率 {out.fraud_prob:.2f}"
+                    + (f"，最像「{out.type}」" if out.type else ""),
+                )
+            )
+            for f in sorted(out.features, key=lambda f: -abs(f.weight))[:5]:
+                if f.end <= f.start:
+                    continue
+                o = orig((f.start, f.end))
+                ev.append(
+                    Evidence(
+                        source="model",
+                        id=f"ngram:{f.ngram}",
+                        span=o,
+                        weight=round(f.weight, 4),
+                        why=f"模型特征“{f.ngram}”{'提高' if f.weight > 0 else '降低'}诈骗可能",
+                        matched=text[o[0] : o[1]],
+                        line=line_of(o[0]),
+                    )
+                )
+
+        z = bias + cb.rule * r_fraud + cb.model * m_logit + cb.indicator * i_score - cb.context * p.ctx.penalty
+        score = _sigmoid(z)
+
+        # category, type
+        fraud = score >= th.fraud
+        category = Category.FRAUD if fraud else Category.NORMAL
+        mprobs = out.category_probs if out is not None else {}
+        if not fraud or (score < th.high and s_illegal >= th.illegal and s_illegal >= r_fraud):
+            if s_illegal >= th.illegal or mprobs.get("illegal", 0.0) >= cb.model_spam_prob:
+                category = Category.ILLEGAL
+            elif s_spam >= th.spam or mprobs.get("spam", 0.0) >= cb.model_spam_prob:
+                category = Category.SPAM
+            if category != Category.FRAUD and fraud:
+                fraud = False
+                score = min(score, th.fraud - 0.01)
+        risk = _risk(score, th.high, th.medium, th.low)
+        if category == Category.ILLEGAL and risk == Risk.NONE:
+            risk = Risk.LOW
+
+        typ: str | None = None
+        subtype: str | None = None
+        if fraud:
+            typ = choose_type(
+                typ_capped,
+                model_type=out.type if out is not None else None,
+                model_type_prob=out.type_prob if out is not None else 0.0,
+                model_bonus=cb.model_type_bonus,
+            ) or Typology.OTHER.value
+        cands = [
+            h
+            for h in p.hits
+            if h.subtype and eff[h.rule_id] > 0 and (h.category == category.value)
+            and (category != Category.FRAUD or h.typology in (typ, None))
+        ]
+        if cands:
+            subtype = max(cands, key=lambda h: (eff[h.rule_id], h.rule_id)).subtype
+
+        advice = advice_for(category=category.value, typology=typ, risk=risk.value, rule_advice=rule_advice)
+        return Verdict(
+            fraud=fraud,
+            risk=risk,
+            score=round(score, 4),
+            type=typ,
+            subtype=subtype,
+            category=category,
+            evidence=ev,
+            advice=advice,
+            kind=p.kind,
+        )
+
+
+def _risk(score: float, high: float, medium: float, low: float) -> Risk:
+    if score >= high:
+        return Risk.HIGH
+    if score >= medium:
+        return Risk.MEDIUM
+    if score >= low:
+        return Risk.LOW
+    return Risk.NONE
+
+
+def _line_starts(text: str) -> list[int]:
+    starts = [0]
+    i = text.find("\n")
+    while i != -1:
+        starts.append(i + 1)
+        i = text.find("\n", i + 1)
+    return starts
+
+
+@lru_cache(maxsize=8)
+def _engine(dirs: tuple[str, ...], use_model: bool) -> Engine:
+    rs = default_ruleset(dirs)
+    return Engine(rs, _load_model() if use_model else None, _load_indicators())
+
+
+def get_engine(rules_dirs: str | Sequence[str | Path] | None = None, *, use_model: bool = True) -> Engine:
+    """The cached engine for the packaged rules + ``settings.rules_dirs`` (or the given folders)."""
+    return _engine(configured_dirs(rules_dirs), use_model)
+
+
+def screen(text: str, kind: str = "auto", *, rules_dirs: Any = None) -> Verdict:
+    """Screen one text (SMS, chat, call transcript, dialogue, narrative) -> Verdict with evidence and advice."""
+    return get_engine(rules_dirs).screen(text, kind)
+
+
+def screen_many(texts: Sequence[str], kind: str = "auto", *, rules_dirs: Any = None) -> list[Verdict]:
+    """Screen many texts in batches (faster than calling screen() in a loop when a model is installed)."""
+    return get_engine(rules_dirs).screen_many(texts, kind)
+
+
+def screen_records(
+    items: Sequence[object], kind: str = "auto", *, engine: Engine | None = None
+) -> list[dict[str, object]]:
+    """Screen JSON items ``{"id", "text", "kind"?}`` -> records in the same order (Verdict.to_record), and for a bad
+    item ``{"id", "error"}`` instead of an exception. Shared by the CLI (``--input``) and the API batch."""
+    eng = engine or get_engine()
+    out: list[dict[str, object] | None] = [None] * len(items)
+    groups: dict[str, list[tuple[int, object, str]]] = {}
+    for i, item in enumerate(items):
+        if not isinstance(item, dict):
+            out[i] = {"id": None, "error": "each item must be a JSON object with a text field"}
+            continue
+        id_ = item.get("id")
+        text = item.get("text")
+        k = item.get("kind", kind)
+        try:
+            if "text" not in item:
+                raise ScreenInputError("missing field: text")
+            if not isinstance(k, str):
+                raise ScreenInputError("kind must be a string")
+            eng.check_text(text, k)
+        except ScreenInputError as exc:
+            out[i] = {"id": id_, "error": str(exc)}
+            continue
+        assert isinstance(text, str)
+        groups.setdefault(k, []).append((i, id_, text))
+    for k, members in groups.items():
+        verdicts = eng.screen_many([t for _, _, t in members], k)
+        for (i, id_, _), v in zip(members, verdicts, strict=True):
+            out[i] = v.to_record(id_) if id_ is not None else {"id": None, **v.to_record()}
+    return [r if r is not None else {"id": None, "error": "not screened"} for r in out]

@@ -1,0 +1,73 @@
+"""Typology helpers: parse labels, choose the verdict's type and subtype from the group scores."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from fanzha.domain import Typology
+
+TYPOLOGIES: tuple[str, ...] = tuple(t.value for t in Typology)
+
+# short / older names people type, mapped to the MPS typology
+_ALIASES: dict[str, Typology] = {
+    "刷单": Typology.SHUADAN,
+    "刷单返利": Typology.SHUADAN,
+    "投资理财": Typology.INVESTMENT,
+    "虚假投资理财": Typology.INVESTMENT,
+    "贷款": Typology.LOAN,
+    "网贷": Typology.LOAN,
+    "虚假网络贷款": Typology.LOAN,
+    "代办信用卡": Typology.LOAN,
+    "征信": Typology.CREDIT,
+    "虚假征信": Typology.CREDIT,
+    "客服": Typology.ECOMMERCE_CS,
+    "冒充客服": Typology.ECOMMERCE_CS,
+    "冒充电商物流客服": Typology.ECOMMERCE_CS,
+    "购物": Typology.SHOPPING,
+    "虚假购物": Typology.SHOPPING,
+    "公检法": Typology.POLICE,
+    "冒充公检法": Typology.POLICE,
+    "领导": Typology.LEADER,
+    "熟人": Typology.LEADER,
+    "冒充领导熟人": Typology.LEADER,
+    "游戏": Typology.GAME,
+    "游戏交易": Typology.GAME,
+    "婚恋": Typology.ROMANCE,
+    "交友": Typology.ROMANCE,
+    "杀猪盘": Typology.ROMANCE,
+    "军警": Typology.MILITARY,
+    "冒充军警": Typology.MILITARY,
+    "其它": Typology.OTHER,
+}
+
+
+def parse_typology(label: str | None) -> Typology | None:
+    """A Typology from its value, its enum name (``POLICE``) or a common short name; None when unknown."""
+    if not label:
+        return None
+    s = label.strip()
+    try:
+        return Typology(s)
+    except ValueError:
+        pass
+    if s.upper() in Typology.__members__:
+        return Typology[s.upper()]
+    return _ALIASES.get(s)
+
+
+def choose_type(
+    rule_scores: Mapping[str, float],
+    *,
+    model_type: str | None = None,
+    model_type_prob: float = 0.0,
+    model_bonus: float = 2.0,
+) -> str | None:
+    """The typology with the highest (capped) rule score, plus the model's vote; None when nothing points anywhere."""
+    scores = {t: s for t, s in rule_scores.items() if s > 0}
+    mt = parse_typology(model_type)
+    if mt is not None and model_type_prob > 0:
+        scores[mt.value] = scores.get(mt.value, 0.0) + model_bonus * model_type_prob
+    if not scores:
+        return None
+    # deterministic tie-break: the order of the Typology enum
+    return max(scores, key=lambda t: (scores[t], -TYPOLOGIES.index(t) if t in TYPOLOGIES else -99))
