@@ -134,6 +134,7 @@ class GradingRules(BaseModel):
     signals: tuple[Signal, ...]
     deadlines: dict[str, tuple[Step, ...]]
     followup_minutes: int = 24 * 60
+    negations: tuple[str, ...] = ()
     closing_outcomes: tuple[str, ...]
     reached_outcomes: tuple[str, ...]
 
@@ -199,7 +200,29 @@ def _age_range(lead: LeadCreate) -> tuple[int, int] | None:
     return None
 
 
-def _holds(c: Condition, lead: LeadCreate, reason_text: str) -> bool:
+_PUNCT = set("，。；：！？、,.;:!?（）()【】[]“”\"' ")
+
+
+def keyword_hit(text: str, keyword: str, negations: Sequence[str]) -> bool:
+    """True when ``keyword`` occurs in ``text`` at least once without a negation word just before it
+    (within the same clause): "不要转账" / "未转账" do not count as 要转账 / 转账."""
+    kw = _compact_kw(keyword)
+    if not kw:
+        return False
+    start = text.find(kw)
+    while start >= 0:
+        before = text[max(0, start - 3) : start]
+        for i in range(len(before) - 1, -1, -1):
+            if before[i] in _PUNCT:
+                before = before[i + 1 :]
+                break
+        if not any(neg in before for neg in negations):
+            return True
+        start = text.find(kw, start + 1)
+    return False
+
+
+def _holds(c: Condition, lead: LeadCreate, reason_text: str, negations: Sequence[str] = ()) -> bool:
     if c.flag is not None and not getattr(lead, c.flag):
         return False
     if c.source is not None and lead.source not in c.source:
@@ -224,7 +247,7 @@ def _holds(c: Condition, lead: LeadCreate, reason_text: str) -> bool:
         return False
     if c.amount_min is not None and (lead.amount is None or lead.amount < c.amount_min):
         return False
-    if c.reason_any is not None and not any(_compact_kw(k) in reason_text for k in c.reason_any):
+    if c.reason_any is not None and not any(keyword_hit(reason_text, k, negations) for k in c.reason_any):
         return False
     return True
 
@@ -239,7 +262,7 @@ def grade_lead(lead_in: LeadCreate, *, rules: GradingRules | None = None) -> tup
     used: dict[str, int] = {}
     reasons: list[GradeReason] = []
     for sig in rules.signals:
-        if not _holds(sig.when, lead_in, reason_text):
+        if not _holds(sig.when, lead_in, reason_text, rules.negations):
             continue
         room = rules.group_caps[sig.group] - used.get(sig.group, 0)
         pts = max(0, min(sig.points, room))

@@ -46,6 +46,8 @@ GRADING_TABLE = [
      {"CONFIRMED_FRAUD_CONTACT", "REPEATED_CONTACT"}),
     (dict(reason="普通咨询"), "低", set()),
     (dict(reason="准 备 轉 賬 给客服", typology="客服"), "高", {"MONEY_MOVING_WORDS"}),  # spaced + traditional
+    (dict(reason="已提醒不要转账，对方未转账", typology="客服"), "低", set()),  # negated: no money signal
+    (dict(reason="说不会被骗，仍准备转账", typology="客服"), "高", {"MONEY_MOVING_WORDS"}),  # negation in another clause
 ]
 
 
@@ -57,6 +59,17 @@ def test_grading_table(inputs: dict[str, object], grade: str, ids: set[str]) -> 
     assert ids <= scoring, reasons
     for r in reasons:
         assert r.why
+
+
+def test_negated_keywords() -> None:
+    from fanzha.cases.warnings import keyword_hit
+
+    neg = load_rules().negations
+    assert keyword_hit("准备转账", "准备转账", neg)
+    assert not keyword_hit("不准备转账", "准备转账", neg)
+    assert not keyword_hit("没有准备转账", "准备转账", neg)
+    assert keyword_hit("不准备转账但马上转账", "转账", neg)  # the second occurrence is not negated
+    assert keyword_hit("他说不，准备转账", "准备转账", neg)  # the negation belongs to the previous clause
 
 
 def test_group_caps_stop_double_counting() -> None:
