@@ -87,7 +87,7 @@ def empty_db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
     from fanzha.db.session import dispose_engine
 
     if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'fanzha-test.db'}"
+        url = f"sqlite:///{tmp_path / 'fanzha-empty.db'}"
         yield url
         dispose_engine(url)
     else:

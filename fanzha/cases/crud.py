@@ -96,8 +96,8 @@ def link_indicators(session: Session, case: Case, refs: Iterable[IndicatorRef], 
         if ind.id in linked:
             continue
         ins = _insert(session)(CaseIndicator).values(case_id=case.id, indicator_id=ind.id, role=ref.role)
-        res = session.execute(ins.on_conflict_do_nothing(index_elements=["case_id", "indicator_id"]))
-        if getattr(res, "rowcount", 0) == 1:
+        stmt = ins.on_conflict_do_nothing(index_elements=["case_id", "indicator_id"]).returning(CaseIndicator.case_id)
+        if session.execute(stmt).first() is not None:  # a new link (RETURNING is empty on conflict)
             session.execute(
                 update(Indicator)
                 .where(Indicator.id == ind.id)

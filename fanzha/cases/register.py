@@ -167,7 +167,9 @@ def upsert_indicator(
     key = value if normalized else normalize(kind, value)
     if is_allowlisted(kind, key):
         status = "allowlisted"
-    last = _ts(seen_at)
+    # Without a date nothing about "seen" changes on an existing row (re-importing a dateless file is a no-op).
+    dated = seen_at is not None or first_seen is not None
+    last = _ts(seen_at if seen_at is not None else first_seen)
     first = _ts(first_seen) if first_seen is not None else last
     if first > last:
         first, last = last, first
@@ -195,8 +197,6 @@ def upsert_indicator(
     )
     new_status = case((rank >= STATUS_RANK[status], Indicator.status), else_=literal(status))
     values: dict[str, Any] = {
-        "first_seen": case((Indicator.first_seen > t_first, t_first), else_=Indicator.first_seen),
-        "last_seen": case((Indicator.last_seen < t_last, t_last), else_=Indicator.last_seen),
         "status": new_status,
         "report_count": (
             Indicator.report_count + 1
@@ -204,6 +204,9 @@ def upsert_indicator(
             else case((Indicator.report_count < count, count), else_=Indicator.report_count)
         ),
     }
+    if dated:
+        values["first_seen"] = case((Indicator.first_seen > t_first, t_first), else_=Indicator.first_seen)
+        values["last_seen"] = case((Indicator.last_seen < t_last, t_last), else_=Indicator.last_seen)
     if expires_at is not None:
         values["expires_at"] = _ts(expires_at)
     if note:
