@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
@@ -149,3 +150,25 @@ def test_lead_from_verdict() -> None:
     g, reasons = grade_lead(li)
     assert g == "高"
     assert {"SCREENING_HIGH", "TYPOLOGY_POLICE", "ELDERLY"} <= {r.id for r in reasons}
+
+
+def test_broken_rules_file_is_refused(tmp_path: Path) -> None:
+    import yaml
+
+    from fanzha.cases.warnings import GRADING_FILE
+
+    good = yaml.safe_load(GRADING_FILE.read_text(encoding="utf-8"))
+    cases = [
+        ("signals", lambda d: d["signals"][0]["when"].update({"typology": ["不存在的类型"]}), "unknown typologies"),
+        ("signals", lambda d: d["signals"][0].update({"group": "nogroup"}), "without a cap"),
+        ("signals", lambda d: d["signals"][0]["when"].update({"colour": "red"}), "colour"),
+        ("thresholds", lambda d: d["thresholds"].pop("中"), "高, 中, 低"),
+        ("deadlines", lambda d: d["deadlines"]["高"][0].pop("within_minutes"), "within_minutes or same_day"),
+    ]
+    for i, (_, change, words) in enumerate(cases):
+        d = yaml.safe_load(yaml.safe_dump(good, allow_unicode=True))
+        change(d)
+        p = tmp_path / f"r{i}.yaml"
+        p.write_text(yaml.safe_dump(d, allow_unicode=True), encoding="utf-8")
+        with pytest.raises(ValueError, match=words):
+            load_rules(p)
