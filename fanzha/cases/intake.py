@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import logging
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -255,16 +256,16 @@ class _Doc:
         return (self.norm_to_orig[s], self.norm_to_orig[e - 1] + 1)
 
     def clause_start(self, i: int) -> int:
-        return _last_le(self.clause_starts, i)
+        return self.clause_starts[bisect_right(self.clause_starts, i) - 1] if i >= 0 else 0
 
     def clause_end(self, i: int) -> int:
-        m = _CLAUSE_END.search(self.text, i)
-        return m.start() if m else len(self.text)
+        k = bisect_right(self.clause_starts, i)
+        return self.clause_starts[k] - 1 if k < len(self.clause_starts) else len(self.text)
 
     def sentence_span(self, i: int) -> tuple[int, int]:
-        s = _last_le(self.sentence_starts, i)
-        m = _SENTENCE_END.search(self.text, i)
-        return s, (m.start() if m else len(self.text))
+        k = bisect_right(self.sentence_starts, i)
+        s = self.sentence_starts[k - 1] if k > 0 else 0
+        return s, (self.sentence_starts[k] - 1 if k < len(self.sentence_starts) else len(self.text))
 
     def left(self, i: int, width: int, *, clause: bool = True) -> str:
         start = max(self.clause_start(i) if clause else 0, i - width)
@@ -272,16 +273,6 @@ class _Doc:
 
     def right(self, i: int, width: int) -> str:
         return self.text[i : min(self.clause_end(i), i + width)]
-
-
-def _last_le(starts: list[int], i: int) -> int:
-    best = 0
-    for s in starts:
-        if s <= i:
-            best = s
-        else:
-            break
-    return best
 
 
 def _make_doc(text: str) -> _Doc:
@@ -317,6 +308,7 @@ def _indicators(text: str) -> list[_Ind]:
     return out
 
 
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
 _CN_MOBILE = re.compile(r"1[3-9]\d{9}")
 
 
@@ -492,7 +484,7 @@ def _resolve_roles(doc: _Doc, amts: list[_Amt]) -> list[_Role]:
             continue
         ce = doc.clause_end(r.amt.end)
         nxt = doc.text[ce + 1 : doc.clause_end(ce + 1)] if ce < len(doc.text) else ""
-        later_amount = any(o.amt.start > r.amt.end and o.amt.start <= ce + 1 + len(nxt) for o in roles[i + 1 :])
+        later_amount = any(ce < o.amt.start <= ce + 1 + len(nxt) for o in roles[i + 1 :])
         if r.role == "demand" and lx.cues["comply_clause"].search(nxt) and not later_amount:
             roles[i] = _Role(r.amt, "pay", f"demanded, and the victim complied ({nxt[:8]})")
         elif r.role == "staged" and lx.cues["staged_then_paid"].search(nxt) and not later_amount:
@@ -553,7 +545,7 @@ def extract(narrative: str, reported_at: datetime | str | None = None) -> CaseEl
     """The case elements of a victim's narrative, resolved against ``reported_at`` (default: now, Beijing time)."""
     ref = parse_reported_at(reported_at)
     text = narrative if isinstance(narrative, str) else str(narrative)
-    text = text.replace("\x00", "")
+    text = _SURROGATE.sub("\ufffd", text.replace("\x00", " "))  # same length; lone surrogates break codecs
     truncated = len(text) > MAX_CHARS
     if truncated:
         text = text[:MAX_CHARS]

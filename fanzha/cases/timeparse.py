@@ -54,7 +54,7 @@ def fold(text: str) -> str:
     Unlike ``fanzha.text.normalize`` it keeps punctuation and numerals as written and never changes the length, so an
     index into the folded text IS an index into the original.
     """
-    s = text.translate(_FOLD_TABLE)
+    s = re.sub(r"[\ud800-\udfff]", "\ufffd", text.translate(_FOLD_TABLE))  # lone surrogates break OpenCC
     if s.isascii():
         return s
     conv = str(_opencc().convert(s))

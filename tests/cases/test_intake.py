@@ -1,0 +1,246 @@
+"""Case intake: amount roles (traps), payee vs own card, fraudster vs official/own numbers, channels, hostile input."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from fanzha.cases import extract as extract_from_package
+from fanzha.cases.intake import CaseElements, extract
+
+REP = "2024-03-08 10:20"  # a Friday
+
+
+def amount(text: str) -> Decimal | None:
+    return extract(text, reported_at=REP).amount_yuan
+
+
+# ------------------------------------------------------------------------------------------------ amounts
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("报案人先转了500，又转了3000，最后转了2万", "23500"),
+        ("报案人向对方转账五千元", "5000"),
+        ("报案人充值2.5万元", "25000"),
+        ("报案人通过网银转账¥1,200.50", "1200.50"),
+        ("报案人汇款叁万元整", "30000"),
+        ("报案人扫码付款叁仟伍佰元整", "3500"),
+        ("先后充值800元、2,000元、6,600元", "9400"),
+        ("分两次转账1500元和3500元到对方账户", "5000"),
+        ("报案人共充值四次，分别为：1万元、2万元、2万元、5万元", "100000"),
+        ("其卡内的3,560.00元被转走", "3560"),
+        ("卡内被盗刷2万元", "20000"),
+        ("收到银行短信提示卡内被消费了9,999.00元", "9999"),
+        ("报案人将卡内的15万元分两次转到对方指定的账户", "150000"),
+        ("按对方要求将现金8万元当面交给一名男子", "80000"),
+        ("报案人从网贷平台借出3万元和2万元，全部转入对方提供的银行卡", "50000"),
+        ("报案人取出现金20万元，按对方要求交给上门取钱的男子", "200000"),
+        ("对方让其通过支付宝转账2万元，报案人照做。", "20000"),
+        ("第三单要求垫付1.5万元，报案人转完后对方失联", "15000"),
+        ("对方让其分别付了300元和800元", "1100"),
+        ("報案人於6月10日分兩次轉賬5萬元、12萬元", "170000"),
+        ("报案人共转账6笔，合计87,600元", "87600"),
+        ("报案人共计损失10万元", "100000"),
+    ],
+)
+def test_payments_are_summed(text: str, expected: str) -> None:
+    assert amount(text) == Decimal(expected)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # promised returns, balances, limits, prices, loans are not losses
+        ("对方承诺返利30%，日赚500元，报案人转了1000元", "1000"),
+        ("平台显示收益20余万元，报案人此前充值5万元", "50000"),
+        ("其卡内余额5万元，被对方分两笔转走4.6万元", "46000"),
+        ("可以把信用卡额度提升到5万元，报案人转账手续费500元", "500"),
+        ("申请贷款10万元后，报案人交了保证金3000元", "3000"),
+        ("卖家只卖2800元，报案人付款2800元", "2800"),
+        ("价格谈好1500元，报案人向账户转账8800元", "8800"),
+        ("APP显示已放款5万元但被冻结，报案人转了5000元", "5000"),
+        # demanded but not paid
+        ("对方要求再交5万元才能提现，报案人发现被骗。报案人此前转了2万元", "20000"),
+        ("对方要求转账1万元，报案人未转并报警。报案人之前转了1999元", "1999"),
+        ("对方让她先转3万元。报案人当晚转了三万元", "30000"),
+        # refunds / commissions received are netted out
+        ("对方先返了50元，报案人先转了500，又转了3000，最后转了2万", "23450"),
+        ("报案人赚了15元、30元佣金，后扫码付款1000元、3800元", "4755"),
+        ("第一单垫付100元返还了130元，第二单垫付2000元", "1970"),
+        ("报案人合计转账人民币三十五万元，其间提现成功过一次2万元", "330000"),
+        ("第一次充了1000元，赢了500元并成功提现，第二次充值1万元", "10500"),
+        # a fake "I already sent you money" screenshot is not money received
+        ("对方发来截图称已转给报案人5万元。报案人向账户打款4.8万元", "48000"),
+    ],
+)
+def test_traps(text: str, expected: str) -> None:
+    assert amount(text) == Decimal(expected)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "对方自称信用卡中心，说可以把额度提升到5万元，需要先缴纳手续费500元，报案人没有转账",
+        "对方承诺收益5万元，报案人卡里有10万元，未转账",
+        "报案人接到电话后觉得可疑，直接来派出所咨询",
+    ],
+)
+def test_no_payment_no_amount(text: str) -> None:
+    assert amount(text) is None
+
+
+def test_transfers_carry_payee_and_evidence_spans() -> None:
+    text = "报案人于3月5日通过手机银行向对方提供的银行卡6222021895559797115转账8000元，3月6日又转了5000元。"
+    el = extract(text, reported_at=REP)
+    assert [t.amount_yuan for t in el.transfers] == [Decimal(8000), Decimal(5000)]
+    assert el.transfers[0].payee_account == "6222021895559797115"
+    assert el.transfers[0].time == "2024-03-05"
+    assert el.transfers[1].time == "2024-03-06"
+    for t in el.transfers:
+        assert text[t.span[0] : t.span[1]] == t.raw
+    for e in el.evidence:
+        if e.span is not None and e.field in ("phones", "bank_cards", "payee_accounts", "occurred_at"):
+            assert text[e.span[0] : e.span[1]] != ""
+
+
+# ------------------------------------------------------------------------------------------------ roles of numbers
+
+
+def test_own_card_is_not_a_payee() -> None:
+    text = "报案人填写后，其本人的工商银行卡6222621590109288内的46000元被分三次转走。"
+    el = extract(text, reported_at=REP)
+    assert el.bank_cards == [] and el.payee_accounts == []
+    assert [o.value for o in el.other_numbers if o.role == "victim"] == ["6222621590109288"]
+    assert el.amount_yuan == Decimal(46000)
+
+
+def test_payee_card_vs_own_card_in_one_narrative() -> None:
+    text = (
+        "报案人按要求将其建设银行卡里的8万元转到所谓的监管账户6217000261401419314。"
+        "其本人工商银行卡号为6222621590109288。"
+    )
+    el = extract(text, reported_at=REP)
+    assert el.payee_accounts == ["6217000261401419314"]
+    assert "6222621590109288" not in el.bank_cards
+
+
+def test_alipay_account_written_as_phone_is_a_payee_not_a_phone() -> None:
+    text = "对方发短信（号码：14712345678）让其通过支付宝向账号13698765432转账2万元，报案人照做。"
+    el = extract(text, reported_at=REP)
+    assert "13698765432" in el.payee_accounts
+    assert "13698765432" not in el.phones
+
+
+def test_victims_own_phone_and_official_numbers_are_not_fraudster_phones() -> None:
+    text = (
+        "报案人（手机号13812345678）称，接到号码为15098765432的来电。"
+        "后报案人拨打96110咨询，又拨打工商银行客服95588查询才知被骗。报案人自己的电话是18800001234。"
+    )
+    el = extract(text, reported_at=REP)
+    assert el.phones == ["15098765432"]
+    roles = {o.value: o.role for o in el.other_numbers}
+    assert roles.get("13812345678") == "victim" and roles.get("18800001234") == "victim"
+    assert roles.get("95588") == "official"
+
+
+def test_spoofed_official_number_on_an_incoming_call_is_kept() -> None:
+    el = extract("报案人称今天下午2点接到显示为95566的来电，对方自称中国银行工作人员", reported_at=REP)
+    assert el.phones == ["95566"]
+
+
+def test_victims_own_wechat_is_excluded() -> None:
+    el = extract("对方加了报案人的微信（报案人微信号：lily_2024，对方微信号：army_zhang77）", reported_at=REP)
+    assert el.wechat == ["army_zhang77"]
+
+
+# ------------------------------------------------------------------------------------------------ channels
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("报案人接到一个陌生来电", ["电话"]),
+        ("报案人收到一条短信，点击链接后", ["短信", "网站"]),
+        ("对方加了报案人QQ，后转到微信聊天", ["QQ", "微信"]),
+        ("在抖音直播间认识一名理财导师", ["短视频平台"]),
+        ("在婚恋网站上认识一名男子", ["交友平台", "网站"]),
+        ("在王者荣耀游戏里看到有人卖皮肤", ["游戏平台"]),
+        ("收到一封邮件", ["邮件"]),
+        ("有人上门推销保健品", ["线下"]),
+        ("对方让其下载一个软件", ["APP"]),
+        # impersonated brands and payment means are not channels; nor is the victim checking afterwards
+        ("接到自称抖音客服的电话", ["电话"]),
+        ("报案人用其母亲的微信扫码付了1000元", []),
+        ("后与老板电话核实发现被骗", []),
+        ("收到银行短信提示卡内被消费", []),
+    ],
+)
+def test_channels(text: str, expected: list[str]) -> None:
+    assert extract(text, reported_at=REP).channels == expected
+
+
+# ------------------------------------------------------------------------------------------------ time and record
+
+
+def test_occurred_at_is_the_first_event() -> None:
+    text = "报案人称今天上午10点发现被骗。昨天下午三点接到电话，当晚八点转账5000元。"
+    el = extract(text, reported_at=REP)
+    assert el.occurred_at_str() == "2024-03-07 15:00"
+    assert el.to_record("x")["elements"]["occurred_at"] == "2024-03-07 15:00"
+
+
+def test_future_dates_are_not_the_occurrence() -> None:
+    el = extract("报案人称对方约定下周五再联系，3月5日转账3000元", reported_at=REP)
+    assert el.occurred_at_str() == "2024-03-05"
+
+
+def test_record_shape() -> None:
+    rec = extract("报案人称昨天接到电话13912345678后转账5000元", reported_at=REP).to_record("c1")
+    assert set(rec) == {"id", "type", "elements"}
+    assert rec["id"] == "c1"
+    assert list(rec["elements"]) == [
+        "amount_yuan", "occurred_at", "channels", "phones", "qq", "wechat", "urls", "bank_cards", "apps",
+        "payee_accounts",
+    ]  # fmt: skip
+    assert rec["elements"]["amount_yuan"] == 5000 and isinstance(rec["elements"]["amount_yuan"], int)
+    assert rec["elements"]["phones"] == ["13912345678"]
+
+
+def test_package_level_alias() -> None:
+    assert extract_from_package is extract
+
+
+def test_elements_are_frozen() -> None:
+    el = extract("报案人转账5000元", reported_at=REP)
+    with pytest.raises(ValueError):
+        el.amount_yuan = Decimal(1)  # type: ignore[misc]
+
+
+# ------------------------------------------------------------------------------------------------ hostile input
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "   \n\t",
+        "\x00\x01\x02\ufffd\udcff",
+        "报案人转账" * 20_000,  # 100k characters
+        "1" * 100_000,
+        "😀" * 5000 + "转了500",
+        "转账" + "、".join(["5万"] * 3000),
+        bytes(range(256)).decode("latin-1"),
+    ],
+)
+def test_hostile_input_does_not_crash(text: str) -> None:
+    el = extract(text, reported_at=REP)
+    assert isinstance(el, CaseElements)
+    el.to_record(1)
+
+
+def test_bad_reported_at_is_a_value_error() -> None:
+    with pytest.raises(ValueError):
+        extract("报案人转账5000元", reported_at="yesterday")
