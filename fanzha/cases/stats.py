@@ -315,7 +315,7 @@ class RisingType:
     previous: int
     growth: float | None  # (current - previous) / previous; None when previous == 0 (new)
     window_days: int
-    current_loss_yuan: Decimal
+    current_loss_yuan: Decimal  # cases: loss in the current window; warnings: loss avoided
     why: str
 
     def to_record(self) -> dict[str, Any]:
@@ -337,9 +337,11 @@ def rising_types(
     window_days: int = 28,
     min_growth: float = 0.5,
     min_count: int = 3,
+    source: str = "cases",
 ) -> list[RisingType]:
-    """Typologies whose case count in the last ``window_days`` (now - window, now] grew against the window before:
+    """Typologies whose count in the last ``window_days`` (now - window, now] grew against the window before:
     current >= min_count and (previous == 0 or (current - previous) / previous >= min_growth).
+    ``source`` "cases" counts cases by reported_at; "warnings" counts warning leads by created_at (an earlier signal).
     Sorted by growth (new types first), then count."""
     if window_days < 1 or window_days > 3660:
         raise StatsError("window_days must be between 1 and 3660")
@@ -348,11 +350,19 @@ def rising_types(
     now = as_utc(now or utcnow())
     w = timedelta(days=window_days)
     start = now - 2 * w
-    rows = session.execute(
-        select(Case.reported_at, Case.typology, Case.amount_lost_fen).where(
+    if source == "cases":
+        stmt = select(Case.reported_at, Case.typology, Case.amount_lost_fen).where(
             Case.reported_at > start, Case.reported_at <= now, Case.typology.is_not(None)
         )
-    )
+        unit = "cases"
+    elif source == "warnings":
+        stmt = select(Warning.created_at, Warning.typology, Warning.loss_avoided_fen).where(
+            Warning.created_at > start, Warning.created_at <= now, Warning.typology.is_not(None)
+        )
+        unit = "warnings"
+    else:
+        raise StatsError(f"source must be cases or warnings, not {source!r}")
+    rows = session.execute(stmt)
     cur: Counter[str] = Counter()
     prev: Counter[str] = Counter()
     loss: Counter[str] = Counter()
@@ -372,7 +382,7 @@ def rising_types(
         if growth is not None and growth < min_growth:
             continue
         change = "new (none before)" if growth is None else f"+{round(growth * 100)}%"
-        why = f"{typ}: {c} cases vs {p} in previous {window_days} days, {change}"
+        why = f"{typ}: {c} {unit} vs {p} in previous {window_days} days, {change}"
         out.append(RisingType(typ, c, p, growth, window_days, fen_to_yuan(loss[typ]), why))
     out.sort(key=lambda r: (r.growth is not None, -(r.growth or 0.0), -r.current, r.typology))
     return out

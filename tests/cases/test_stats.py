@@ -170,6 +170,24 @@ def test_rising_types(session: Session) -> None:
     strict = rising_types(session, now=now, min_growth=0.6, min_count=5)
     assert [r.typology for r in strict] == ["刷单返利类"]
     assert rising_types(session, now=now - timedelta(days=400)) == []
+    with pytest.raises(StatsError):
+        rising_types(session, now=now, source="rumours")
+
+
+def test_rising_warning_leads(session: Session) -> None:
+    now = datetime(2026, 3, 1, 0, 0, tzinfo=UTC)
+    for i in range(6):  # 6 刷单 leads in the last 28 days, 2 before
+        create_lead(session=session, lead_in=LeadCreate(reason="刷单", typology="刷单"), actor=None,
+                    now=now - timedelta(days=1 + i * 4))
+    for i in range(2):
+        create_lead(session=session, lead_in=LeadCreate(reason="刷单", typology="刷单"), actor=None,
+                    now=now - timedelta(days=30 + i))
+    create_lead(session=session, lead_in=LeadCreate(reason="无类型"), actor=None, now=now - timedelta(days=2))
+    session.commit()
+    got = rising_types(session, now=now, source="warnings")
+    assert [(r.typology, r.current, r.previous) for r in got] == [("刷单返利类", 6, 2)]
+    assert got[0].why == "刷单返利类: 6 warnings vs 2 in previous 28 days, +200%"
+    assert rising_types(session, now=now, source="cases") == []
 
 
 def test_warning_stats(session: Session, make_user: Callable[..., Any]) -> None:

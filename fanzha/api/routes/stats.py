@@ -59,10 +59,12 @@ def stats_rising(
     window_days: Annotated[int, Query(ge=1, le=3660)] = 28,
     min_growth: Annotated[float, Query(ge=0, le=1000)] = 0.5,
     min_count: Annotated[int, Query(ge=1, le=1_000_000)] = 3,
+    source: Literal["cases", "warnings"] = "cases",
 ) -> dict[str, Any]:
     now = utcnow()
     try:
-        rows = rising_types(session, now=now, window_days=window_days, min_growth=min_growth, min_count=min_count)
+        rows = rising_types(session, now=now, window_days=window_days, min_growth=min_growth, min_count=min_count,
+                            source=source)
     except StatsError as exc:
         raise _bad(exc) from exc
     return {
@@ -70,6 +72,7 @@ def stats_rising(
         "window_days": window_days,
         "min_growth": min_growth,
         "min_count": min_count,
+        "source": source,
         "data": [r.to_record() for r in rows],
         "count": len(rows),
     }
