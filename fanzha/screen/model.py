@@ -260,6 +260,7 @@ class CharNgramModel:
         return self._category_matrix(self._scores(self._features(X)))
 
     def predict(self, X: Sequence[str]) -> np.ndarray:
+        self._check_fitted()
         return self.classes_[self.predict_proba(X).argmax(axis=1)]
 
     def predict_type(self, X: Sequence[str]) -> tuple[list[str | None], np.ndarray]:

@@ -1,0 +1,290 @@
+"""The screening model: featurizer vs a plain-Python reference, estimator contract, artifact, explanations."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from fanzha.config import get_settings
+from fanzha.domain import Category, Typology
+from fanzha.screen.features import MASK64, MIX, NSALT, OFFSET, PRIME, Featurizer, is_skipped
+from fanzha.screen.labels import map_label, split_loan_credit, training_text
+from fanzha.screen.model import CATEGORIES, CharNgramModel, NotFittedError, load_model
+from fanzha.screen.model_api import ModelOutput
+from fanzha.screen.trainsets import generate
+from fanzha.text import normalize
+
+
+# ---------------------------------------------------------------------------------------------- reference featurizer
+def reference_features(text: str, fz: Featurizer, idf: np.ndarray | None = None) -> dict[int, float]:
+    """Straightforward per-n-gram Python implementation of the documented hash and weighting."""
+    kept = []
+    for ch in text:
+        c = ord(ch)
+        if is_skipped(c):
+            continue
+        if fz.fold_digits and 48 <= c <= 57:
+            c = 48
+        kept.append(c)
+    counts: dict[int, int] = {}
+    for n in range(fz.ngram_min, fz.ngram_max + 1):
+        for s in range(len(kept) - n + 1):
+            h = OFFSET
+            for c in kept[s : s + n]:
+                h = ((h ^ c) * PRIME) & MASK64
+            h ^= (n * NSALT) & MASK64
+            h ^= h >> 33
+            h = (h * MIX) & MASK64
+            h ^= h >> 29
+            f = h & (fz.n_features - 1)
+            counts[f] = counts.get(f, 0) + 1
+    vals = {f: (1 + math.log(c)) if fz.sublinear_tf else float(c) for f, c in counts.items()}
+    if idf is not None:
+        vals = {f: v * float(idf[f]) for f, v in vals.items()}
+    norm = math.sqrt(sum(v * v for v in vals.values())) or 1.0
+    return {f: v / norm for f, v in vals.items()}
+
+
+def _assert_rows_match(texts: list[str], fz: Featurizer, idf: np.ndarray | None = None) -> None:
+    X = fz.transform(texts, idf=idf)
+    assert X.shape == (len(texts), fz.n_features)
+    for i, t in enumerate(texts):
+        ref = reference_features(t, fz, idf)
+        row = X.getrow(i)
+        got = dict(zip(row.indices.tolist(), row.data.tolist(), strict=True))
+        assert set(got) == set(ref), t
+        for f, v in ref.items():
+            assert got[f] == pytest.approx(v, rel=1e-5, abs=1e-6), t
+
+
+FEATURE_TEXTS = [
+    "",
+    "a",
+    "你好 世界 2024年",
+    "刷🔥单 返\u200b利，日赚300元",
+    "【工商银行】验证码 123456，切勿告知他人。",
+    "ｆｕｌｌ　ｗｉｄｔｈ ＡＢＣ",
+    "𠀀𠀁 rare CJK extension B",
+    "\t\n\r  ",
+    "\ud800 lone surrogate",
+]
+
+
+@pytest.mark.parametrize("n_bits,nmin,nmax,fold,sub", [(18, 1, 3, True, True), (10, 2, 4, False, False)])
+def test_featurizer_matches_reference(n_bits: int, nmin: int, nmax: int, fold: bool, sub: bool) -> None:
+    fz = Featurizer(n_bits=n_bits, ngram_min=nmin, ngram_max=nmax, fold_digits=fold, sublinear_tf=sub)
+    _assert_rows_match(FEATURE_TEXTS, fz)
+    rng = np.random.default_rng(0)
+    idf = rng.uniform(0.5, 3.0, fz.n_features).astype(np.float32)
+    _assert_rows_match(FEATURE_TEXTS, fz, idf)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.text(max_size=40), min_size=1, max_size=6))
+def test_featurizer_matches_reference_on_random_text(texts: list[str]) -> None:
+    _assert_rows_match(texts, Featurizer(n_bits=12, ngram_max=3))
+
+
+def test_batch_equals_one_by_one() -> None:
+    fz = Featurizer()
+    X = fz.transform(FEATURE_TEXTS)
+    for i, t in enumerate(FEATURE_TEXTS):
+        assert (X.getrow(i) != fz.transform([t])).nnz == 0
+
+
+def test_ngram_spans_point_at_the_text() -> None:
+    fz = Featurizer()
+    text = "刷 单返利🔥加微信"
+    starts, ends, feats, ns = fz.ngram_spans(text)
+    assert len(starts) == len(ends) == len(feats) == len(ns) > 0
+    X = fz.transform([text])
+    assert set(feats.tolist()) == set(X.indices.tolist())
+    for s, e, n in zip(starts, ends, ns, strict=True):
+        piece = text[s:e]
+        assert sum(1 for ch in piece if not is_skipped(ord(ch))) == n
+        assert not is_skipped(ord(piece[0])) and not is_skipped(ord(piece[-1]))
+    assert "刷 单" in {text[s:e] for s, e in zip(starts, ends, strict=True)}  # the space is skipped, not a break
+
+
+# ---------------------------------------------------------------------------------------------- estimator contract
+@pytest.fixture(scope="module")
+def small_data() -> tuple[list[str], list[str], list[str | None]]:
+    syn = generate(12, seed=3)
+    texts = [normalize(s.text).text for s in syn]
+    return texts, [s.category for s in syn], [s.typology for s in syn]
+
+
+@pytest.fixture(scope="module")
+def small_model(small_data: tuple[list[str], list[str], list[str | None]]) -> CharNgramModel:
+    texts, cats, types = small_data
+    return CharNgramModel(n_bits=14, random_state=1).fit(texts, cats, typology=types)
+
+
+def test_params_stored_as_given_and_settable() -> None:
+    m = CharNgramModel(n_bits=12, C=0.5)
+    assert m.get_params()["n_bits"] == 12 and m.get_params()["C"] == 0.5
+    assert not any(k.endswith("_") for k in vars(m))
+    m.set_params(C=2.0)
+    assert m.C == 2.0
+    with pytest.raises(ValueError):
+        m.set_params(nope=1)
+    with pytest.raises(TypeError):
+        CharNgramModel(12)  # type: ignore[misc]  # keyword-only
+
+
+def test_unfitted_model_raises() -> None:
+    m = CharNgramModel()
+    for call in (m.predict, m.predict_proba, m.decision_function):
+        with pytest.raises(NotFittedError):
+            call(["x"])
+    with pytest.raises(NotFittedError):
+        m.analyse(["x"])
+
+
+def test_fit_rejects_bad_labels() -> None:
+    with pytest.raises(ValueError):
+        CharNgramModel(n_bits=10).fit(["a", "b"], ["fraud", "weird"])
+    with pytest.raises(ValueError):
+        CharNgramModel(n_bits=10).fit(["a", "b"], ["normal", "normal"])
+    with pytest.raises(ValueError):
+        CharNgramModel(n_bits=10).fit(["a"], ["normal", "fraud"])
+
+
+def test_shapes_and_probabilities(small_model: CharNgramModel, small_data: tuple) -> None:
+    texts = small_data[0][:25]
+    P = small_model.predict_proba(texts)
+    assert P.shape == (25, 4)
+    assert np.allclose(P.sum(axis=1), 1.0)
+    assert ((P >= 0) & (P <= 1)).all()
+    pred = small_model.predict(texts)
+    assert pred.shape == (25,) and set(pred) <= set(CATEGORIES)
+    assert small_model.decision_function(texts).shape == (25,)
+    types, tp = small_model.predict_type(texts)
+    assert len(types) == 25 and tp.shape == (25,)
+    assert set(types) <= set(small_model.type_classes_)
+
+
+def test_learns_the_training_data(small_model: CharNgramModel, small_data: tuple) -> None:
+    texts, cats, _ = small_data
+    acc = float(np.mean(small_model.predict(texts) == np.asarray(cats)))
+    assert acc > 0.95
+
+
+def test_seeded_fit_is_deterministic(small_data: tuple) -> None:
+    texts, cats, types = small_data
+    a = CharNgramModel(n_bits=12, random_state=7).fit(texts, cats, typology=types)
+    b = CharNgramModel(n_bits=12, random_state=7).fit(texts, cats, typology=types)
+    assert np.array_equal(a.coef_, b.coef_)
+    assert np.array_equal(a.intercept_, b.intercept_)
+    assert np.array_equal(a.calibration_, b.calibration_)
+
+
+def test_save_load_round_trip(tmp_path: Path, small_model: CharNgramModel, small_data: tuple) -> None:
+    path = small_model.save(tmp_path / "m.npz", meta={"note": "test"})
+    loaded = load_model(path)
+    assert loaded is not None
+    texts = small_data[0][:20] + ["", "完全无关的一句话"]
+    assert np.allclose(small_model.predict_proba(texts), loaded.predict_proba(texts))
+    assert loaded.get_params() == small_model.get_params()
+    assert loaded.meta_ == {"note": "test"}
+    np.load(path, allow_pickle=False).close()  # no pickled objects inside
+
+
+def test_load_model_missing_or_broken(tmp_path: Path) -> None:
+    assert load_model(tmp_path / "absent.npz") is None
+    bad = tmp_path / "bad.npz"
+    bad.write_bytes(b"not a zip file")
+    assert load_model(bad) is None
+
+
+# ---------------------------------------------------------------------------------------------- committed artifact
+@pytest.fixture(scope="module")
+def shipped() -> CharNgramModel:
+    path = Path(get_settings().model_path)
+    if not path.exists():
+        pytest.skip(f"no committed model artifact at {path}")
+    m = load_model(path)
+    assert m is not None
+    return m
+
+
+def test_artifact_size_limit() -> None:
+    path = Path(get_settings().model_path)
+    if not path.exists():
+        pytest.skip("no artifact")
+    assert path.stat().st_size <= 20 * 1024 * 1024
+
+
+def test_analyse_outputs_and_explanations(shipped: CharNgramModel) -> None:
+    texts = [
+        "您好，我是某某快递理赔专员，您的包裹丢失了，我们双倍赔偿，请加我微信，打开屏幕共享操作退款。",
+        "你的身份证涉嫌洗钱案件，现在要求你把钱转到安全账户配合调查，不许告诉家人。",
+        "今晚七点开家长会，请准时参加。",
+    ]
+    norm = [normalize(t).text for t in texts]
+    outs = shipped.analyse(norm, explain=True)
+    assert len(outs) == 3 and all(isinstance(o, ModelOutput) for o in outs)
+    for text, o in zip(norm, outs, strict=True):
+        assert 0.0 <= o.fraud_prob <= 1.0
+        assert set(o.category_probs) == {c.value for c in Category}
+        assert sum(o.category_probs.values()) == pytest.approx(1.0)
+        assert o.category_probs["fraud"] == pytest.approx(o.fraud_prob)
+        if o.type is not None:
+            assert o.type in {t.value for t in Typology}
+        for f in o.features:
+            assert text[f.start : f.end] == f.ngram
+            assert f.weight > 0 and len(f.ngram) >= 2
+        weights = [f.weight for f in o.features]
+        assert weights == sorted(weights, reverse=True)
+    assert outs[0].fraud_prob > 0.5 and outs[1].fraud_prob > 0.5
+    assert outs[2].fraud_prob < 0.5
+    assert outs[1].features  # a fraud verdict is explained
+    assert not shipped.analyse(norm, explain=False)[0].features
+
+
+def test_analyse_odd_input_does_not_crash(shipped: CharNgramModel) -> None:
+    odd = ["", " ", "\x00\x01\x02", "🔥" * 50, "\ud800\udfff", "a" * 200_000, "中" * 50_000, "ｅｍｏｊｉ👍🏽🇨🇳", "\u202e逆序"]
+    outs = shipped.analyse(odd)
+    assert len(outs) == len(odd)
+    for o in outs:
+        assert 0.0 <= o.fraud_prob <= 1.0 and math.isfinite(o.type_prob)
+    assert shipped.analyse([]) == []
+
+
+# ---------------------------------------------------------------------------------------------- labels
+def test_map_label_decisions() -> None:
+    assert map_label("tft5-normal", None, "x") == (Category.NORMAL, None)
+    assert map_label("tft8", "刷单返利类", "x") == (Category.FRAUD, Typology.SHUADAN)
+    assert map_label("fbs", "FR:Financial", "x") == (Category.FRAUD, Typology.INVESTMENT)
+    assert map_label("fbs", "FR:Phishing(Bank)", "x") == (Category.FRAUD, Typology.OTHER)
+    assert map_label("fbs", "AD:Retail", "x") == (Category.SPAM, None)
+    assert map_label("fbs", "IL:Gambling", "x") == (Category.ILLEGAL, None)
+    assert map_label("fbs", "Other", "x") == (Category.NORMAL, None)
+    assert map_label("teleantifraud", "客服诈骗", "x", True) == (Category.FRAUD, Typology.ECOMMERCE_CS)
+    assert map_label("teleantifraud", "没见过的类型", "x", True) == (Category.FRAUD, Typology.OTHER)
+    assert map_label("teleantifraud", None, "x", False) == (Category.NORMAL, None)
+    assert map_label("afsft-eval0902", None, "x", True) == (Category.FRAUD, None)
+    assert map_label("afsft-eval0902", None, "x", False) == (Category.NORMAL, None)
+
+
+def test_loan_credit_split() -> None:
+    assert split_loan_credit("您的校园贷账户未注销，会影响个人征信，请配合操作") is Typology.CREDIT
+    assert split_loan_credit("京东金条额度异常，需要清零，否则上报征信") is Typology.CREDIT
+    assert split_loan_credit("无抵押低息贷款，不上征信，当天放款，先交手续费") is Typology.LOAN
+    assert split_loan_credit("代办大额信用卡，黑户也能办，征信花了也能贷") is Typology.LOAN
+    lab = "贷款、代办信用卡、虚假征信类"
+    assert map_label("tft8", lab, "注销学生贷账户")[1] is Typology.CREDIT
+    assert map_label("tft8", lab, "快速放款，额度高")[1] is Typology.LOAN
+
+
+def test_fbs_placeholders_become_lookalikes() -> None:
+    t = training_text("fbs", "尊敬 的 NAME 客户 请 登录 URL 领取 DIGIT 元 联系 CELLPHONEWECHAT")
+    for ph in ("NAME", "URL", "DIGIT", "CELLPHONE", "WECHAT"):
+        assert ph not in t
+    assert "http://" in t and "13800000000" in t
+    assert training_text("tft8", "URL NAME") == "URL NAME"
