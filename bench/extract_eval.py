@@ -54,8 +54,11 @@ def naive(text: str, reported_at: str | None) -> dict[str, Any]:
 def run(path: Path, show_errors: bool) -> None:
     rows = [json.loads(line) for line in path.open(encoding="utf-8") if line.strip()]
     t0 = time.perf_counter()
-    preds = [extract(r["text"], reported_at=r.get("reported_at")).elements() for r in rows]
+    els = [extract(r["text"], reported_at=r.get("reported_at")) for r in rows]
     t_x = time.perf_counter() - t0
+    preds = [e.elements() for e in els]
+    typed = [r for r in rows if r.get("type")]
+    agree = sum(e.type == r.get("type") for e, r in zip(els, rows, strict=True) if r.get("type"))
     t0 = time.perf_counter()
     base = [naive(r["text"], r.get("reported_at")) for r in rows]
     t_b = time.perf_counter() - t0
@@ -69,11 +72,16 @@ def run(path: Path, show_errors: bool) -> None:
     ratio = ours["ALL"]["f1"] / theirs["ALL"]["f1"] if theirs["ALL"]["f1"] else float("inf")
     print(f"overall F1 {ours['ALL']['f1']:.3f} vs naive {theirs['ALL']['f1']:.3f} (ratio {ratio:.2f})")
     print(f"throughput: {len(rows) / t_x:.1f} narratives/s (naive {len(rows) / t_b:.1f}/s)")
+    if typed:
+        print(f"typology (fanzha.screen, not part of the F1): {agree}/{len(typed)} agree with the gold type")
     if show_errors:
         for p, r in zip(preds, rows, strict=True):
             for f, (_tp, fp, fn) in field_counts(p, r["gold"]).items():
                 if fp or fn:
                     print(f"  {r['id']} {f}: got {p[f]!r} gold {r['gold'][f]!r}")
+        for e, r in zip(els, rows, strict=True):
+            if r.get("type") and e.type != r["type"]:
+                print(f"  {r['id']} type: got {e.type!r} gold {r['type']!r}")
 
 
 def main() -> None:

@@ -296,11 +296,22 @@ class _Ind:
     context: dict[str, Any]
 
 
+# The shared extractor misses a number written right inside brackets ("电话（19800001111）"): it reads the bracket
+# as part of the number. Brackets touching a digit are blanked (same length, so spans stay valid) before calling it.
+_BRACKET_OPEN = re.compile(r"[（(\[【](?=\s*[+\d０-９＋])")
+_BRACKET_CLOSE = re.compile(r"(?<=[\d０-９])\s*[）)\]】]")
+
+
+def _unbracket(text: str) -> str:
+    text = _BRACKET_OPEN.sub(lambda m: " " * len(m.group(0)), text)
+    return _BRACKET_CLOSE.sub(lambda m: " " * len(m.group(0)), text)
+
+
 def _indicators(text: str) -> list[_Ind]:
     from fanzha.indicators import extract as extract_indicators
 
     out: list[_Ind] = []
-    for ind in extract_indicators(text):
+    for ind in extract_indicators(_unbracket(text)):
         value = ind.normalized
         if ind.kind == "phone":
             value = _fix_phone(ind.raw, value)
@@ -346,8 +357,9 @@ class _Amt:
 
 
 _BARE_NUM = re.compile(r"(?<![\d.a-z])(?<!\d,)(\d{2,7}(?:\.\d{1,2})?)(?![\d%a-z]|[.,]\d)")
+_BARE_CN = re.compile(r"((?:[一二两三四五六七八九壹贰叁肆伍陆柒捌玖][十百千万拾佰仟]|[十拾])[零一二两三四五六七八九十百千万壹贰叁肆伍陆柒捌玖拾佰仟]{0,10})")
 _BARE_PAY_BEFORE = re.compile(
-    r"(?:转账|转了|转过去|汇了|汇款|打了|打款|充值|充了|付了|付款|支付|垫付|缴纳|交了)(?:了|过)?(?:给对方|对方)?\s*(?:人民币)?\s*$"
+    r"(?:转账|转了|转过去|转给对方|汇了|汇款|打了|打款|打过去|充值|充了|付了|付款|支付|垫付|缴纳|交了|花了|存入|存了)(?:了|过|过去)?(?:给对方|对方)?\s*(?:人民币)?\s*$"
 )
 _BARE_NOT_AFTER = re.compile(r"^\s*(?:个|次|天|年|月|日|号|岁|单|笔|份|张|瓶|件|人|分|点|时|期|倍|位|条|台|秒|米|元|块|万|千|百|w|k)")
 
@@ -361,25 +373,26 @@ def _amounts(doc: _Doc, taken: list[tuple[int, int]]) -> list[_Amt]:
         if any(s < te and ts < e for ts, te in taken):
             continue
         out.append(_Amt(s, e, Decimal(a.value), a.raw))
-    # bare numbers right after a payment verb ("先转了500，又转了3000"): the shared parser needs a unit
-    for m in _BARE_NUM.finditer(doc.text):
-        s, e = m.span(1)
-        if any(s < te and ts < e for ts, te in taken) or any(s < x.end and x.start < e for x in out):
-            continue
-        if not _BARE_PAY_BEFORE.search(doc.text[max(0, s - 12) : s]) or _BARE_NOT_AFTER.match(doc.text[e : e + 2]):
-            continue
-        value = parse_amount(m.group(1) + "元")
-        if value is None or value <= 0:
-            continue
-        a_s, a_e = doc.o_span(s, e)
-        out.append(_Amt(s, e, Decimal(value), doc.original[a_s:a_e], bare=True))
+    # bare numbers right after a payment verb ("先转了500，又转了3000", "转过去两千"): the shared parser needs a unit
+    for pat in (_BARE_NUM, _BARE_CN):
+        for m in pat.finditer(doc.text):
+            s, e = m.span(1)
+            if any(s < te and ts < e for ts, te in taken) or any(s < x.end and x.start < e for x in out):
+                continue
+            if not _BARE_PAY_BEFORE.search(doc.text[max(0, s - 12) : s]) or _BARE_NOT_AFTER.match(doc.text[e : e + 2]):
+                continue
+            value = parse_amount(m.group(1) + "元")
+            if value is None or value <= 0:
+                continue
+            a_s, a_e = doc.o_span(s, e)
+            out.append(_Amt(s, e, Decimal(value), doc.original[a_s:a_e], bare=True))
     out.sort(key=lambda x: x.start)
     return out
 
 
 _CUE_PRIORITY = ("total_loss", "total_paid", "received", "ignore", "staged", "pay")
 _BARE_TOTAL = re.compile(r"(?:共计|合计|总共|累计|一共|总计)(?:人民币)?[:：]?\s*$")
-_ENUM_START = re.compile(r"^\s*(?:分别|各|依次|金额|其中)")
+_ENUM_START = re.compile(r"^\s*(?:分别|各|依次|金额)")
 _COMPLIANCE = re.compile(r"按[^，。；]{0,6}要求")
 _PERFECTIVE = re.compile(r"^(?:了|完|过)")
 _INTENT = re.compile(r"(?:准备|打算|想|拟|正要|正准备)[^，。；]{0,3}$")

@@ -140,7 +140,7 @@ class TimeMention:
 # patterns (on normalised text: half-width, simplified, lower-case)
 
 _N = r"(?:\d{1,4}|[零〇一二两三四五六七八九十]{1,4})"
-_WD = r"[一二三四五六日天1-7]"
+_WD = r"[一二三四五六日天末1-7]"
 _PERIOD = r"(?:凌晨|清晨|早上|早晨|一早|上午|中午|午后|下午|傍晚|晚上|夜里|夜间|半夜|深夜|晚间)"
 
 _DATE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
@@ -172,7 +172,7 @@ _REL_DAY_OFFSET = {
 }  # fmt: skip
 _ANAPHORIC = {"当天": 0, "当日": 0, "当晚": 0, "次日": 1, "第二天": 1, "隔天": 1, "翌日": 1}
 _EVENING_WORDS = ("昨晚", "昨夜", "今晚", "当晚")
-_WD_INDEX = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6}
+_WD_INDEX = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6, "末": 5}  # 周末 → Saturday
 
 
 def _month_shift(d: date, months: int) -> date:
@@ -312,7 +312,7 @@ def _hour_minute(m: re.Match[str], period: str | None, evening: bool) -> tuple[i
             h += 12
     elif period == "中午" and 1 <= h <= 3:
         h += 12
-    elif period == "半夜" and h == 12:
+    elif period in ("半夜", "凌晨") and h == 12:
         h = 0
     if h == 24:
         h = 0

@@ -244,3 +244,33 @@ def test_hostile_input_does_not_crash(text: str) -> None:
 def test_bad_reported_at_is_a_value_error() -> None:
     with pytest.raises(ValueError):
         extract("报案人转账5000元", reported_at="yesterday")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("报案人给对方转过去两千，又转了八百", "2800"),
+        ("报案人在ATM机上向对方账户存入现金2万元", "20000"),
+        ("报案人花了五百块买了游戏装备", "500"),
+        ("报案人转账3次共计3万元", "30000"),
+        ("本案涉案金额人民币5万余元", "50000"),
+        ("报案人被骗5万多元，其中2万元是向朋友借的", "50000"),
+        ("报案人转了5000元。对方让其再转3000元，报案人拒绝", "5000"),
+        ("报案人转账两次、共计2万元", "20000"),
+    ],
+)
+def test_more_written_forms(text: str, expected: str) -> None:
+    assert amount(text) == Decimal(expected)
+
+
+def test_numbers_inside_brackets_are_found() -> None:
+    """Works around the shared extractor missing a number written right inside （）."""
+    el = extract("接到一个电话（19800001111），对方加了报案人QQ（2849376150）", reported_at=REP)
+    assert el.phones == ["19800001111"] and el.qq == ["2849376150"]
+    el = extract("電話（１７６２０３４５６７８），", reported_at=REP)
+    assert el.phones == ["17620345678"]
+
+
+def test_family_members_numbers_are_victim_side() -> None:
+    el = extract("报案人儿子的电话13712345678。对方用13998765432给报案人打电话", reported_at=REP)
+    assert el.phones == ["13998765432"]

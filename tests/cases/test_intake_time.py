@@ -62,6 +62,10 @@ def first(text: str, ref: datetime = FRI) -> str | None:
         ("２０２４年２月１６日晚上", FRI, "2024-02-16"),
         ("二〇二四年三月一日", FRI, "2024-03-01"),
         ("十一月二十日", FRI, "2023-11-20"),
+        ("上周末", FRI, "2024-03-02"),
+        ("凌晨12点半", FRI, "2024-03-08 00:30"),
+        ("下午5：30", FRI, "2024-03-08 17:30"),
+        ("2023.12.5晚上", FRI, "2023-12-05"),
     ],
 )
 def test_first_time(text: str, ref: datetime, expected: str) -> None:
