@@ -123,9 +123,13 @@ def page(browser: Any, server: str) -> Iterator[Any]:
     ctx.route("**/*", guard)
     pg = ctx.new_page()
     pg.set_default_timeout(15_000)
+    errors: list[str] = []
+    pg.on("pageerror", lambda exc: errors.append(str(exc)))
+    pg.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" and "status of 40" not in msg.text else None)
     yield pg
     ctx.close()
     assert not external, f"requests to outside the server: {external}"
+    assert not errors, f"JavaScript errors (CSP?): {errors}"
 
 
 def shot(pg: Any, name: str) -> None:

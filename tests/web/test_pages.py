@@ -42,6 +42,9 @@ def test_public_pages_render_in_chinese_without_external_assets(public_client: T
         r = public_client.get(path)
         assert r.status_code == 200, path
         assert '<html lang="zh-CN">' in r.text
+        assert "default-src 'self'" in r.headers["content-security-policy"] and "script-src 'self';" in r.headers[
+            "content-security-policy"
+        ]
         assert not EXTERNAL_ASSET.search(r.text), f"external asset on {path}"
         assert "http://" not in r.text and "https://" not in r.text.replace("http://www.w3.org/2000/svg", ""), path
     assert "怎么防" in public_client.get("/learn/police").text
