@@ -9,7 +9,7 @@ One implementation shared by screening, case intake, the bank counter, the CLI a
     screening_evidence(text) -> list[Evidence]
 """
 
-from fanzha.indicators.check import check, screening_evidence
+from fanzha.indicators.check import check, check_item, screening_evidence
 from fanzha.indicators.model import CHECK_KINDS, KINDS, CheckResult, Indicator
 from fanzha.indicators.normalizers import detect_kind, normalize_value
 from fanzha.indicators.recognizers import extract
@@ -20,6 +20,7 @@ __all__ = [
     "CheckResult",
     "Indicator",
     "check",
+    "check_item",
     "detect_kind",
     "extract",
     "normalize_value",

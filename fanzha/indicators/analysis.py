@@ -157,7 +157,7 @@ def _brand_checks(a: Analysis, host: str, sub: str, dom: str, suf: str) -> None:
                     "URL_BRAND_IN_SUBDOMAIN",
                     "high",
                     4.5,
-                    f"the official domain {off} ({b.brand}) is only a subdomain of {dom}.{suf}",
+                    f"官方域名 {off}（{b.brand}）只是无关域名 {dom}.{suf} 的子域名前缀，属仿冒网站",
                 )
                 a.details["imitates"] = _imitates(b)
                 return
@@ -168,7 +168,7 @@ def _brand_checks(a: Analysis, host: str, sub: str, dom: str, suf: str) -> None:
                     "URL_BRAND_IN_SUBDOMAIN",
                     "high",
                     4.0,
-                    f"brand name {lab!r} ({b.brand}) in the subdomain of an unrelated domain {dom}.{suf}",
+                    f"品牌名 {lab}（{b.brand}）出现在无关域名 {dom}.{suf} 的子域名里，属仿冒网站",
                 )
                 a.details["imitates"] = _imitates(b)
                 return
@@ -179,7 +179,7 @@ def _brand_checks(a: Analysis, host: str, sub: str, dom: str, suf: str) -> None:
             "URL_TLD_SWAP",
             "high",
             4.5,
-            f"{dom}.{suf} copies the name of {b.brand}'s official {b.domains[0]} under another suffix",
+            f"{dom}.{suf} 抄用了{b.brand}官方域名 {b.domains[0]} 的名字，但后缀不同",
         )
         a.details["imitates"] = _imitates(b)
         return
@@ -191,7 +191,7 @@ def _brand_checks(a: Analysis, host: str, sub: str, dom: str, suf: str) -> None:
                 "URL_HOMOGLYPH",
                 "high",
                 5.0,
-                f"{decode_host(dom)!r} looks like {lab!r} ({b.brand}) but uses look-alike characters",
+                f"{decode_host(dom)} 用形近字符冒充 {lab}（{b.brand}，官方 {b.domains[0]}）",
             )
             a.details["imitates"] = _imitates(b)
             return
@@ -203,7 +203,7 @@ def _brand_checks(a: Analysis, host: str, sub: str, dom: str, suf: str) -> None:
                 "URL_BRAND_LOOKALIKE",
                 "high",
                 4.0,
-                f"the brand name {t!r} ({b.brand}) inside the unrelated domain {dom}.{suf}",
+                f"域名 {dom}.{suf} 夹带品牌名 {t}（{b.brand}），但不是其官方域名 {b.domains[0]}",
             )
             a.details["imitates"] = _imitates(b)
             return
@@ -213,13 +213,18 @@ def _brand_checks(a: Analysis, host: str, sub: str, dom: str, suf: str) -> None:
                 "URL_BRAND_LOOKALIKE",
                 "high",
                 3.5,
-                f"the brand name {k!r} ({b.brand}) inside the unrelated domain {dom}.{suf}",
+                f"域名 {dom}.{suf} 夹带品牌名 {k}（{b.brand}），但不是其官方域名 {b.domains[0]}",
             )
             a.details["imitates"] = _imitates(b)
             return
     for lab, b in labels.items():
         if len(lab) == 3 and unicode_dom.startswith(lab) and 4 <= len(unicode_dom) <= 6 and unicode_dom[3:].isalpha():
-            a.add("URL_BRAND_LOOKALIKE", "high", 3.0, f"{dom} = {b.brand}'s {lab!r} + a branch/word abbreviation")
+            a.add(
+                "URL_BRAND_LOOKALIKE",
+                "high",
+                3.0,
+                f"{dom} = {b.brand}的缩写 {lab} + 其他字母，但不是其官方域名 {b.domains[0]}",
+            )
             a.details["imitates"] = _imitates(b)
             return
     # 5. typosquatting: omission, repetition, transposition, keyboard-neighbour replacement (edit distance)
@@ -235,7 +240,7 @@ def _brand_checks(a: Analysis, host: str, sub: str, dom: str, suf: str) -> None:
                     "URL_TYPOSQUAT",
                     "high",
                     4.0,
-                    f"{t!r} is one typo away from {lab!r} ({b.brand}, official {b.domains[0]})",
+                    f"{t} 与 {lab}（{b.brand}，官方 {b.domains[0]}）只差一两个字母，属仿冒域名",
                 )
                 a.details["imitates"] = _imitates(b)
                 return
@@ -258,43 +263,41 @@ def analyse_url(value: str) -> Analysis:
     if off and not parts.userinfo:
         a.official = True
         a.details["official"] = {"domain": off[0], "owner": off[1]}
-        a.add("URL_OFFICIAL", "none", -1.0, f"official domain of {off[1]} ({off[0]})")
+        a.add("URL_OFFICIAL", "none", -1.0, f"{off[1]}的官方域名（{off[0]}）")
         return a
     if parts.userinfo:
         looks = "." in parts.userinfo
         a.add("URL_AT_SIGN", "high" if looks else "medium", 4.0 if looks else 2.0,
-              f"'@' in the address: the browser goes to {host}, not to {parts.userinfo!r}")  # fmt: skip
+              f"网址中含“@”：实际打开的是 {host}，而不是前面的 {parts.userinfo}")  # fmt: skip
         uo = official_domain_for_host(parts.userinfo.split(":")[0])
         if uo:
             a.details["imitates"] = {"brand": uo[1], "official": uo[0]}
     if parts.is_ip:
         a.details["ip"] = True
-        a.add("URL_IP_HOST", "medium", 2.5, "the address is a bare IP number: banks and shops never send those")
+        a.add("URL_IP_HOST", "medium", 2.5, "网址是裸 IP 地址：银行、电商不会发这种链接")
     else:
         if host.startswith("xn--") or ".xn--" in host:
             shown = decode_host(host)
             if re.search("[\u00c0-\u024f\u0370-\u03ff\u0400-\u04ff\u0500-\u052f]", shown):
-                a.add(
-                    "URL_PUNYCODE", "medium", 2.0, f"look-alike (Cyrillic/Greek/accented) letters, shown as {shown!r}"
-                )
+                a.add("URL_PUNYCODE", "medium", 2.0, f"域名含西里尔/希腊等形近字母，显示为 {shown}")
             else:
-                a.add("URL_PUNYCODE", "low", 0.5, f"internationalised (punycode) name, shown as {shown!r}")
+                a.add("URL_PUNYCODE", "low", 0.5, f"国际化域名（punycode），显示为 {shown}")
         if dom and suf:
             _brand_checks(a, host, sub, dom, suf)
         reg = f"{dom}.{suf}"
         if reg in sig["shorteners"] or host in sig["shorteners"]:
             a.details["short_link"] = True
-            a.add("URL_SHORTENER", "low", 1.0, f"short link ({reg}): the real destination is hidden")
+            a.add("URL_SHORTENER", "low", 1.0, f"短链接（{reg}）：看不到真实网址")
         last = suf.split(".")[-1] if suf else ""
         if suf in sig["abused_tlds"] or last in sig["abused_tlds"]:
-            a.add("URL_ABUSED_TLD", "low", 1.5, f"cheap suffix .{suf} that phishing sites favour")
+            a.add("URL_ABUSED_TLD", "low", 1.5, f"后缀 .{suf} 注册便宜，常被钓鱼网站使用")
     if parts.port and parts.port not in sig["normal_ports"]:
-        a.add("URL_ODD_PORT", "low", 1.0, f"unusual port {parts.port}")
+        a.add("URL_ODD_PORT", "low", 1.0, f"非常规端口 {parts.port}")
     words = set(re.split(r"[^a-z0-9]+", (parts.rest + " " + sub + " " + dom).lower()))
     lures = sorted(w for w in words if w in sig["lure_words"])
     if lures:
         a.details["lure_words"] = lures
-        a.add("URL_LURE_WORDS", "low", 1.0, "lure words in the address: " + ", ".join(lures))
+        a.add("URL_LURE_WORDS", "low", 1.0, "网址含诱导词：" + "、".join(lures))
     return a
 
 
@@ -340,15 +343,14 @@ def analyse_phone(value: str) -> Analysis:
         nat = p.national
         if nat in offi:
             o = offi[nat]
-            a.details["official"] = {"number": nat, "owner": o.owner, "confirmed": o.confirmed}
             if p.prefix:
                 a.add("PHONE_SPOOFED_OFFICIAL", "high", 5.0,
-                      f"{o.owner}'s number {nat} shown with a {p.prefix} prefix: a call from a domestic service "
-                      f"number never shows a country code; this is a spoofed caller ID from abroad")  # fmt: skip
+                      f"{o.owner}的官方号码 {nat} 前面加了 {p.prefix}：国内客服号码来电不会带国家码，这是境外改号冒充")  # fmt: skip
                 a.details["imitates"] = {"owner": o.owner, "official": nat}
             else:
                 a.official = True
-                a.add("PHONE_OFFICIAL", "none", 0.0, f"official number of {o.owner}")
+                a.details["official"] = {"number": nat, "owner": o.owner, "confirmed": o.confirmed}
+                a.add("PHONE_OFFICIAL", "none", 0.0, f"{o.owner}的官方号码")
             return a
         emb = _embedded_official(nat)
         if emb:
@@ -357,7 +359,7 @@ def analyse_phone(value: str) -> Analysis:
                 "PHONE_SPOOFED_OFFICIAL",
                 "high",
                 4.5,
-                f"{nat} is {o.owner}'s official {emb} with extra digits: a classic caller-ID spoof",
+                f"{nat} 是在{o.owner}官方号码 {emb} 上加了数字：典型的改号冒充",
             )
             a.details["imitates"] = {"owner": o.owner, "official": emb}
             return a
@@ -366,7 +368,7 @@ def analyse_phone(value: str) -> Analysis:
                 "PHONE_UNLISTED_SERVICE",
                 "none",
                 0.0,
-                "a service code not in the offline official list: check on the organisation's own site",
+                "不在离线官方号码表中的服务号码：请到该机构官网核实",
             )
         return a
     if p.category == "landline":
@@ -379,26 +381,26 @@ def analyse_phone(value: str) -> Analysis:
             o = offi[local]
             a.official = True
             a.details["official"] = {"number": local, "owner": o.owner, "confirmed": o.confirmed}
-            a.add("PHONE_OFFICIAL", "none", 0.0, f"area code + {local}: {o.owner}")
+            a.add("PHONE_OFFICIAL", "none", 0.0, f"区号 + {local}：{o.owner}")
             return a
         if p.national in offi:
             o = offi[p.national]
             a.official = True
             a.details["official"] = {"number": p.national, "owner": o.owner, "confirmed": o.confirmed}
-            a.add("PHONE_OFFICIAL", "none", 0.0, f"official number of {o.owner}")
+            a.add("PHONE_OFFICIAL", "none", 0.0, f"{o.owner}的官方号码")
         return a
     if p.category == "mobile":
         if p.national.startswith(MVNO_PREFIXES):
             a.details["mvno"] = True
             a.add("PHONE_MVNO_SEGMENT", "medium", 2.5,
-                  f"virtual-operator (MVNO) segment {p.national[:3]}: cheap cards with weak real-name checks, a known fraud hot zone")  # fmt: skip
+                  f"虚拟运营商号段 {p.national[:3]}：卡便宜、实名核验弱，是诈骗高发号段")  # fmt: skip
         emb = _embedded_official(p.national)
         if emb:
             a.add(
                 "PHONE_EMBEDS_OFFICIAL",
                 "low",
                 1.5,
-                f"a mobile number that contains the official {emb} ({offi[emb].owner}) to look familiar",
+                f"手机号里嵌着官方号码 {emb}（{offi[emb].owner}），让人误以为是官方来电",
             )
         return a
     if p.category == "hotline":
@@ -422,7 +424,7 @@ def analyse_phone(value: str) -> Analysis:
             "PHONE_SPOOFED_OFFICIAL",
             "high",
             5.0,
-            f"{o.owner}'s number {num_} written as an international number: a spoofed caller ID",
+            f"{o.owner}的官方号码 {num_} 被写成国际号码：改号冒充",
         )
         a.details["imitates"] = {"owner": o.owner, "official": num_}
         return a
@@ -434,21 +436,21 @@ def analyse_phone(value: str) -> Analysis:
             "PHONE_FOREIGN",
             "medium",
             2.5,
-            f"international number from {name} (+{_cc(p.normalized)}): police, banks and shops in China do not call from abroad",
+            f"境外号码（{name}，+{_cc(p.normalized)}）：国内公检法、银行、电商不会从境外来电",
         )
         emb = _embedded_official(re.sub(r"\D", "", p.normalized))
         if emb:
             o = offi[emb]
-            a.add("PHONE_SPOOFED_OFFICIAL", "high", 4.5, f"international number built around {o.owner}'s {emb}")
+            a.add("PHONE_SPOOFED_OFFICIAL", "high", 4.5, f"境外号码里嵌着{o.owner}的官方号码 {emb}：改号冒充")
             a.details["imitates"] = {"owner": o.owner, "official": emb}
         return a
     emb = _embedded_official(raw_digits)
     if emb:
         o = offi[emb]
-        a.add("PHONE_SPOOFED_OFFICIAL", "high", 4.5, f"{raw_digits} is {o.owner}'s official {emb} with extra digits")
+        a.add("PHONE_SPOOFED_OFFICIAL", "high", 4.5, f"{raw_digits} 是在{o.owner}官方号码 {emb} 上加了数字：改号冒充")
         a.details["imitates"] = {"owner": o.owner, "official": emb}
         return a
-    a.add("PHONE_UNRECOGNISED", "low", 0.5, "not a valid Chinese or international number format")
+    a.add("PHONE_UNRECOGNISED", "low", 0.5, "不是有效的国内或国际号码格式")
     return a
 
 
@@ -469,15 +471,15 @@ def analyse_card(number: str, claimed_bank: str | None = None) -> Analysis:
     else:
         a.details["bank"] = None
     if not ok_len:
-        a.add("CARD_BAD_LENGTH", "low", 0.5, f"{len(digits)} digits: Chinese bank cards have 16-19")
+        a.add("CARD_BAD_LENGTH", "low", 0.5, f"{len(digits)} 位：国内银行卡号为 16-19 位")
     if not luhn:
-        a.add("CARD_LUHN_FAIL", "low", 0.5, "fails the Luhn check: mistyped or not a real card number")
+        a.add("CARD_LUHN_FAIL", "low", 0.5, "未通过 Luhn 校验：抄错了或不是真实卡号")
     if claimed_bank:
         a.details["claimed_bank"] = claimed_bank
         if row and row.bank != claimed_bank:
             a.add("CARD_BIN_MISMATCH", "medium", 2.5,
-                  f"the text says {claimed_bank} but the card number belongs to {row.bank}"
-                  + ("" if row.confirmed else " (BIN row unconfirmed)"))  # fmt: skip
+                  f"文中称是{claimed_bank}的账户，但卡号属于{row.bank}"
+                  + ("" if row.confirmed else "（该卡 BIN 数据未经确认）"))  # fmt: skip
     return a
 
 
@@ -493,7 +495,7 @@ def analyse_qq(value: str) -> Analysis:
     a = Analysis("qq", digits)
     a.details["valid_format"] = bool(_QQ_RE.fullmatch(digits))
     if not a.details["valid_format"]:
-        a.add("QQ_BAD_FORMAT", "none", 0.0, "QQ numbers have 5-11 digits and do not start with 0")
+        a.add("QQ_BAD_FORMAT", "none", 0.0, "QQ 号为 5-11 位数字且不以 0 开头")
     return a
 
 
@@ -504,7 +506,7 @@ def analyse_wechat(value: str) -> Analysis:
     a = Analysis("wechat", wid)
     a.details["valid_format"] = bool(_WECHAT_RE.fullmatch(wid))
     if not a.details["valid_format"]:
-        a.add("WECHAT_BAD_FORMAT", "none", 0.0, "WeChat IDs have 6-20 letters, digits, - or _ and start with a letter")
+        a.add("WECHAT_BAD_FORMAT", "none", 0.0, "微信号为 6-20 位字母、数字、- 或 _，且以字母开头")
     kw, _ = _brand_tokens()
     toks = [t for t in re.split(r"[-_\d]+", wid) if t]
     brand = next((kw[t] for t in toks if t in kw and len(t) >= 3), None)
@@ -515,7 +517,7 @@ def analyse_wechat(value: str) -> Analysis:
             "WECHAT_BRAND_IMPERSONATION",
             "medium",
             2.0,
-            f"a personal WeChat ID posing as {brand.brand} customer service",
+            f"个人微信号冒充{brand.brand}客服",
         )
         a.details["imitates"] = {"brand": brand.brand, "official": brand.domains[0]}
     return a
@@ -532,9 +534,9 @@ def analyse_alipay(value: str) -> Analysis:
         p = parse_phone(norm)
         a.details.update({"account_type": "phone", "valid_format": p.category == "mobile"})
         if p.category == "mobile" and p.national.startswith(MVNO_PREFIXES):
-            a.add("PHONE_MVNO_SEGMENT", "low", 1.0, "Alipay account on a virtual-operator (MVNO) number")
+            a.add("PHONE_MVNO_SEGMENT", "low", 1.0, "支付宝账号绑定的是虚拟运营商号段")
     if not a.details["valid_format"]:
-        a.add("ALIPAY_BAD_FORMAT", "none", 0.0, "Alipay accounts are a mobile number or an e-mail address")
+        a.add("ALIPAY_BAD_FORMAT", "none", 0.0, "支付宝账号应为手机号或邮箱")
     return a
 
 
@@ -556,12 +558,12 @@ def analyse_app(value: str) -> Analysis:
         a.details.update({"app": k[0], "group": k[1]})
         if k[1] == "official":
             a.official = True
-            a.add("APP_OFFICIAL", "none", 0.0, f"{k[0]} is an official app recommended by the police")
+            a.add("APP_OFFICIAL", "none", 0.0, f"{k[0]} 是公安机关推荐的官方 App")
         elif k[1] == "screen_share":
             a.add("APP_SCREEN_SHARE", "medium", 2.5,
-                  f"{k[0]}: meeting / remote-control app that scammers use to watch your screen (verification codes, balances)")  # fmt: skip
+                  f"{k[0]}：会议/远程控制软件，骗子借屏幕共享偷看验证码和余额")  # fmt: skip
         elif k[1] == "chat":
-            a.add("APP_OFFSHORE_CHAT", "low", 1.5, f"{k[0]}: encrypted / foreign chat app scammers move victims to")
+            a.add("APP_OFFSHORE_CHAT", "low", 1.5, f"{k[0]}：境外/加密聊天软件，骗子常把受害人引到这里")
         return a
     if name in legit:
         a.details["legit_finance"] = True
@@ -570,7 +572,7 @@ def analyse_app(value: str) -> Analysis:
         if rx.search(name):
             a.details["pattern_family"] = family
             a.add("APP_FAKE_FINANCE_PATTERN", "medium", 2.0,
-                  f"{name!r}: an investment/loan/task app name of the kind fake platforms use; real ones come from app stores",
+                  f"“{name}”：虚假投资/贷款/刷单平台常用的 App 名称，正规 App 只从官方应用商店下载",
                   typology=family)  # fmt: skip
             break
     return a

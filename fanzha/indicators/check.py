@@ -32,7 +32,7 @@ def _result(a: Analysis, value: str) -> CheckResult:
     risk = a.risk
     reasons = [f.why for f in a.findings]
     if not reasons:
-        reasons = ["no risk signal found offline (that does not prove it is safe)"]
+        reasons = ["离线未发现风险信号（不代表一定安全）"]
     details: dict[str, Any] = dict(a.details)
     details["signals"] = [{"id": f.id, "level": f.level, "weight": f.weight} for f in a.findings]
     details["official_value"] = a.official
@@ -79,6 +79,34 @@ def check(value: str, kind: str | None = None, *, claimed_bank: str | None = Non
     return _result(a, value)
 
 
+MAX_BATCH = 1000
+
+
+def check_item(item: object) -> dict[str, Any]:
+    """One JSONL / API batch item {"id", "value", "kind"?, "claimed_bank"?} -> its record, or {"id", "error"}.
+
+    The single place where an item is validated and checked (used by ``fanzha check --input`` and the API).
+    """
+    if not isinstance(item, dict):
+        return {"id": None, "error": "expected a JSON object with a 'value'"}
+    id_ = item.get("id")
+    if id_ is not None and not isinstance(id_, (str, int)):
+        id_ = str(id_)
+    value = item.get("value")
+    kind = item.get("kind")
+    claimed = item.get("claimed_bank")
+    if not isinstance(value, str):
+        return {"id": id_, "error": "'value' must be a string"}
+    if kind is not None and not isinstance(kind, str):
+        return {"id": id_, "error": "'kind' must be a string"}
+    if claimed is not None and not isinstance(claimed, str):
+        return {"id": id_, "error": "'claimed_bank' must be a string"}
+    try:
+        return check(value, kind or None, claimed_bank=claimed).to_record(id_)
+    except ValueError as exc:
+        return {"id": id_, "error": str(exc)}
+
+
 # ---------------------------------------------------------------- screening
 
 _CLAIMS_OFFICIAL = re.compile(
@@ -115,7 +143,7 @@ def screening_evidence(text: str) -> list[Evidence]:
             return
         seen.add(key)
         if ev.id in fired and ev.weight > 0:  # the same signal twice is shown, but counted once
-            ev = ev.model_copy(update={"weight": 0.0, "why": ev.why + " (counted once)"})
+            ev = ev.model_copy(update={"weight": 0.0, "why": ev.why + "（重复出现，只计一次）"})
         fired.add(ev.id)
         out.append(ev)
 
@@ -136,10 +164,10 @@ def screening_evidence(text: str) -> list[Evidence]:
             add(_ev(f.id, f.weight, f.why, ind, f.typology))
         if ind.kind == "phone" and claims and ctx.get("category") == "mobile" and not a.official:
             add(_ev("PHONE_MOBILE_CLAIMS_OFFICIAL", 2.0,
-                    f"the text speaks for {claims.group()} but gives an ordinary mobile number: police and banks never call from one",
+                    f"自称{claims.group()}却留普通手机号：公安、银行不会用私人手机联系",
                     ind))  # fmt: skip
         if ind.kind == "bank_card" and ctx.get("role") == "payee":
-            add(_ev("CARD_PAYEE", 1.0, "a card number the reader is told to transfer money to", ind))
+            add(_ev("CARD_PAYEE", 1.0, "要求向该银行卡转账", ind))
         if ind.kind == "alipay" and ctx.get("role") == "payee":
-            add(_ev("ALIPAY_PAYEE", 1.0, "a personal Alipay account the reader is told to pay", ind))
+            add(_ev("ALIPAY_PAYEE", 1.0, "要求向个人支付宝账户付款", ind))
     return out

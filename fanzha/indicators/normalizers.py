@@ -230,13 +230,16 @@ def split_url(value: str) -> UrlParts:
     if "@" in hostport:
         userinfo, hostport = hostport.rsplit("@", 1)
     port = ""
-    pm = re.match(r"^(.*?):(\d{1,5})$", hostport)
-    if pm:
-        hostport, port = pm.group(1), pm.group(2)
+    head, sep, tail = hostport.rpartition(":")
+    if sep and tail.isdigit() and 1 <= len(tail) <= 5 and tail.isascii():
+        hostport, port = head, tail
         if (port == "80" and scheme in ("", "http")) or (port == "443" and scheme == "https"):
             port = ""
-    host = _idna(hostport.lower().strip(".").strip("-"))
-    if not host or not re.search(r"[0-9a-z]", host):
+    host = hostport.lower().strip(".").strip("-")
+    if not host or len(host) > 253 or any(len(label) > 63 for label in host.split(".")):
+        raise ValueError(f"not a URL (host name empty or longer than DNS allows): {value[:40]!r}")
+    host = _idna(host)
+    if not re.search(r"[0-9a-z]", host):
         raise ValueError(f"not a URL: {value[:40]!r}")
     return UrlParts(scheme, userinfo.lower(), host, port, rest)
 

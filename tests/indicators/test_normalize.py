@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from fanzha.indicators import KINDS, detect_kind, extract, normalize_value
+from fanzha.indicators.recognizers import tld_ok
 
 NORMALIZE_CASES = [
     ("phone", "+86 138-1234-5678", "13812345678"),
@@ -116,6 +117,7 @@ _labels = st.from_regex(r"[a-z][a-z0-9-]{0,10}[a-z0-9]", fullmatch=True)
 @settings(max_examples=150, deadline=None)
 @given(_labels, st.sampled_from(["com", "cn", "top", "cc", "xyz"]), st.sampled_from([".", "点", "。", "．", " . "]))
 def test_domain_round_trip_through_text(label: str, tld: str, dot: str) -> None:
+    assume(tld_ok(f"{label}.{tld}"))  # gx.cn, sh.cn ... are public suffixes, not registrable domains
     text = f"请访问{label}{dot}{tld}办理"
     found = [i for i in extract(text) if i.kind == "domain"]
     assert [i.normalized for i in found] == [f"{label}.{tld}"]
