@@ -817,3 +817,58 @@ FIELD_LABELS = {
 }
 FIELD_CSS = {"amount_yuan": "amount", "amounts": "amount", "transfers": "amount", "phones": "phone", "qq": "qq", "wechat": "wechat",
              "urls": "url", "bank_cards": "bank_card", "payee_accounts": "payee_account"}
+
+
+@router.post("/cases/{case_id}/update")
+async def case_update(request: Request, case_id: int, session: Session = SessionDep) -> Response:
+    """Status, recovered amount, suspects and added indicators, under the optimistic lock of crud.update_case."""
+    user, denied_resp = _gate(request, session, "cases")
+    if denied_resp is not None:
+        return denied_resp
+    got = await check_csrf(request)
+    if isinstance(got, Response):
+        return got
+    _, form = got
+    back = f"/console/cases/{case_id}"
+    try:
+        crud = need("fanzha.cases.crud", "update_case")
+        schemas = need("fanzha.cases.schemas", "CaseUpdate")
+    except NotReady as exc:
+        return not_ready(request, user, exc)
+    data: dict[str, Any] = {}
+    status = str(form.get("status") or "")
+    if status in STATUS_LABELS:
+        data["status"] = status
+    recovered_raw = str(form.get("amount_recovered") or "").strip()
+    if recovered_raw:
+        recovered = parse_yuan(recovered_raw)
+        if recovered is None:
+            return redirect(request, back, flash="挽回金额请填写数字（元）。")
+        data["amount_recovered"] = recovered
+    suspects_raw = str(form.get("suspects_identified") or "").strip()
+    if suspects_raw:
+        if not suspects_raw.isdigit():
+            return redirect(request, back, flash="查明嫌疑人请填写整数。")
+        data["suspects_identified"] = int(suspects_raw)
+    for name, _ in LIST_FIELDS:
+        vals = _lines(str(form.get(name) or ""))
+        if vals:
+            data[name] = vals
+    try:
+        version = int(str(form.get("version_id") or ""))
+    except ValueError:
+        version = None
+    try:
+        case_in = schemas.CaseUpdate(**data)
+        crud.update_case(session=session, case_id=case_id, case_in=case_in, actor=user, expected_version=version)
+        session.commit()
+    except crud.VersionConflict:
+        session.rollback()
+        return redirect(request, back, flash="保存失败：案件已被他人修改，请查看最新内容后重新提交。")
+    except crud.CaseNotFound:
+        session.rollback()
+        return error_page(request, 404, "案件不存在", f"没有编号为 {case_id} 的案件。", user)
+    except ValueError as exc:
+        session.rollback()
+        return redirect(request, back, flash="保存失败：" + "；".join(_validation_messages(exc))[:300])
+    return redirect(request, back, flash="案件已更新。")

@@ -297,6 +297,11 @@ def test_warning_queue_one_click_action(page: Any) -> None:
     assert page.url.endswith("/console/warnings")
     rows = page.locator("tr.lead")
     assert rows.count() >= 1
+    timers = page.locator(".timer[data-due]")
+    assert all(re.match(r"^(剩余|已超时) ", t) for t in timers.all_inner_texts())  # live countdowns (app.js)
+    if page.locator("tr.lead.overdue").count():
+        assert page.locator("tr.lead").first.get_attribute("class") == "lead overdue"  # overdue first, marked
+        assert "late" in (page.locator("tr.lead.overdue .timer").first.get_attribute("class") or "")
     shot(page, "console-warnings")
     first = rows.first
     lead_id = first.get_attribute("id")

@@ -304,3 +304,23 @@ def test_public_check_verdicts_reasons_and_escaping(public_client: TestClient) -
     r = public_client.post("/check", data={"text": "周六下午三点在小区门口集合，一起去爬山，记得带水。", "csrf_token": token})
     assert 'class="verdict none"' in r.text and "未发现风险" in r.text
     assert 'id="marked-text"' not in r.text and "验证码" in r.text
+
+
+def test_case_update_with_optimistic_lock(web: TestClient, make_user: Any) -> None:
+    login(web, make_user("desk_officer").username)
+    token = csrf_of(web, "/console/intake")
+    r = web.post("/console/intake/save", data={"csrf_token": token, "narrative": "测试：冒充客服退款", "amount_lost": "800"},
+                 follow_redirects=False)
+    url = r.headers["location"]
+    page = web.get(url).text
+    version = re.search(r'name="version_id" value="(\d+)"', page).group(1)  # type: ignore[union-attr]
+    upd = {"csrf_token": token, "version_id": version, "status": "solved", "amount_recovered": "300",
+           "suspects_identified": "2", "phones": "17000000555"}
+    assert web.post(url + "/update", data=upd, follow_redirects=False).status_code == 303
+    page = web.get(url).text
+    assert "案件已更新" in page and "已破案" in text_of(page.split('id="facts-h"')[1].split("</dl>")[0])
+    assert "300.00 元" in page and "17000000555" in page
+    stale = web.post(url + "/update", data={**upd, "status": "closed"})  # the old version: refused, nothing written
+    assert "已被他人修改" in stale.text
+    assert "已破案" in text_of(web.get(url).text.split('id="facts-h"')[1].split("</dl>")[0])
+    assert "挽回金额请填写数字" in web.post(url + "/update", data={**upd, "amount_recovered": "x"}).text
