@@ -122,8 +122,8 @@ class Featurizer:
             out.append((valid, (f & mask).astype(np.int64)))
         return out
 
-    def transform(self, texts: Sequence[str], idf: np.ndarray | None = None) -> sp.csr_matrix:
-        """CSR matrix (len(texts) × n_features, float32) of the texts."""
+    def counts(self, texts: Sequence[str]) -> sp.csr_matrix:
+        """Raw n-gram counts (len(texts) × n_features, float32, sorted indices): the cacheable part."""
         n_docs = len(texts)
         if n_docs == 0:
             return sp.csr_matrix((0, self.n_features), dtype=np.float32)
@@ -148,18 +148,28 @@ class Featurizer:
             ukeys = counts = keys
         rows = ukeys >> self.n_bits
         cols = (ukeys & (self.n_features - 1)).astype(np.int32)
-        data: np.ndarray = counts.astype(np.float32)
+        indptr = np.zeros(n_docs + 1, dtype=np.int64)
+        np.cumsum(np.bincount(rows, minlength=n_docs), out=indptr[1:])
+        return sp.csr_matrix((counts.astype(np.float32), cols, indptr), shape=(n_docs, self.n_features))
+
+    def weight(self, counts: sp.csr_matrix, idf: np.ndarray | None = None) -> sp.csr_matrix:
+        """Counts → (sublinear) tf × idf, rows L2-normalised."""
+        n_docs = counts.shape[0]
+        data: np.ndarray = counts.data.astype(np.float32)
         if self.sublinear_tf:
             data = (1.0 + np.log(data)).astype(np.float32)
         if idf is not None:
-            data = data * idf[cols]
-        indptr = np.zeros(n_docs + 1, dtype=np.int64)
-        np.cumsum(np.bincount(rows, minlength=n_docs), out=indptr[1:])
+            data = data * idf[counts.indices]
+        rows = np.repeat(np.arange(n_docs), np.diff(counts.indptr))
         sq = np.bincount(rows, weights=data.astype(np.float64) ** 2, minlength=n_docs)
         norms = np.sqrt(sq)
         norms[norms == 0] = 1.0
         data = (data / norms[rows]).astype(np.float32)
-        return sp.csr_matrix((data, cols, indptr), shape=(n_docs, self.n_features))
+        return sp.csr_matrix((data, counts.indices, counts.indptr), shape=counts.shape)
+
+    def transform(self, texts: Sequence[str], idf: np.ndarray | None = None) -> sp.csr_matrix:
+        """CSR matrix (len(texts) × n_features, float32) of the texts: ``weight(counts(texts), idf)``."""
+        return self.weight(self.counts(texts), idf)
 
     def ngram_spans(self, text: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """Every n-gram occurrence of one text: start and end offsets in ``text``, feature index, n."""

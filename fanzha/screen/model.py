@@ -2,7 +2,8 @@
 
 Three linear heads share one feature vector (:mod:`fanzha.screen.features`) of the NORMALISED text:
 
-- ``fraud``: binary logistic regression, calibrated (Platt scaling on out-of-fold scores) → ``fraud_prob``;
+- ``fraud``: binary logistic regression (SGD, L2, seeded), calibrated (Platt scaling on out-of-fold scores)
+  → ``fraud_prob``;
 - ``category``: spam / illegal / normal among non-fraud texts (one-vs-rest logistic, normalised) — combined with
   ``fraud_prob`` into ``category_probs`` (P(fraud) = fraud_prob, the rest shares 1 - fraud_prob);
 - ``type``: the MPS typology among fraud texts (one-vs-rest logistic, normalised).
@@ -66,8 +67,9 @@ class CharNgramModel:
         ngram_max: int = 3,
         fold_digits: bool = True,
         use_idf: bool = True,
-        C: float = 10.0,
+        alpha: float = 2e-6,
         type_alpha: float = 1e-6,
+        epochs: int = 15,
         calibration_folds: int = 3,
         max_explained: int = 8,
         random_state: int = 0,
@@ -76,8 +78,9 @@ class CharNgramModel:
         self.ngram_max = ngram_max
         self.fold_digits = fold_digits
         self.use_idf = use_idf
-        self.C = C
+        self.alpha = alpha
         self.type_alpha = type_alpha
+        self.epochs = epochs
         self.calibration_folds = calibration_folds
         self.max_explained = max_explained
         self.random_state = random_state
@@ -117,13 +120,30 @@ class CharNgramModel:
         sample_weight: Sequence[float] | np.ndarray | None = None,
     ) -> CharNgramModel:
         """Fit on normalised texts ``X`` with categories ``y`` (fraud/spam/illegal/normal) and fraud typologies."""
+        t0 = time.perf_counter()
+        texts = list(X)
+        if len(texts) != len(y):
+            raise ValueError("X and y have different lengths")
+        self.fit_counts(self.featurizer.counts(texts), y, typology=typology, sample_weight=sample_weight)
+        self.fit_seconds_ = time.perf_counter() - t0
+        return self
+
+    def fit_counts(
+        self,
+        counts: sp.csr_matrix,
+        y: Sequence[str],
+        *,
+        typology: Sequence[str | None] | None = None,
+        sample_weight: Sequence[float] | np.ndarray | None = None,
+    ) -> CharNgramModel:
+        """``fit`` from the raw n-gram counts of ``self.featurizer.counts(texts)`` (lets a benchmark featurize once)."""
         from sklearn.linear_model import LogisticRegression, SGDClassifier
         from sklearn.model_selection import StratifiedKFold
 
         t0 = time.perf_counter()
-        texts = list(X)
+        n_docs = counts.shape[0]
         cats = np.asarray([str(c) for c in y], dtype=object)
-        if len(texts) != len(cats):
+        if n_docs != len(cats):
             raise ValueError("X and y have different lengths")
         unknown = set(cats) - set(CATEGORIES)
         if unknown:
@@ -131,29 +151,30 @@ class CharNgramModel:
         is_fraud = cats == Category.FRAUD.value
         if is_fraud.all() or not is_fraud.any():
             raise ValueError("fit needs both fraud and non-fraud texts")
-        sw = np.ones(len(texts)) if sample_weight is None else np.asarray(sample_weight, dtype=np.float64)
+        sw = np.ones(n_docs) if sample_weight is None else np.asarray(sample_weight, dtype=np.float64)
         fz = self.featurizer
-        X0 = fz.transform(texts)
+        if counts.shape[1] != fz.n_features:
+            raise ValueError(f"counts have {counts.shape[1]} columns, the featurizer {fz.n_features}")
+        idf: np.ndarray | None = None
         if self.use_idf:
-            df = np.bincount(X0.indices, minlength=fz.n_features).astype(np.float64)
-            idf = (np.log((1.0 + len(texts)) / (1.0 + df)) + 1.0).astype(np.float16).astype(np.float32)
-            Xm = fz.transform(texts, idf=idf)
-        else:
-            idf = None
-            Xm = X0
+            df = np.bincount(counts.indices, minlength=fz.n_features).astype(np.float64)
+            idf = (np.log((1.0 + n_docs) / (1.0 + df)) + 1.0).astype(np.float16).astype(np.float32)
+        Xm = fz.weight(counts, idf)
 
-        def lr() -> LogisticRegression:
-            return LogisticRegression(C=self.C, solver="liblinear", max_iter=200, random_state=self.random_state)
+        def sgd(alpha: float) -> SGDClassifier:
+            return SGDClassifier(
+                loss="log_loss", alpha=alpha, max_iter=self.epochs, tol=None, random_state=self.random_state
+            )
 
         # fraud head + Platt calibration on out-of-fold scores
         yb = is_fraud.astype(int)
-        oof = np.zeros(len(texts))
+        oof = np.zeros(n_docs)
         if self.calibration_folds >= 2:
             skf = StratifiedKFold(n_splits=self.calibration_folds, shuffle=True, random_state=self.random_state)
             for tr, te in skf.split(np.zeros(len(yb)), yb):
-                m = lr().fit(Xm[tr], yb[tr], sample_weight=sw[tr])
+                m = sgd(self.alpha).fit(Xm[tr], yb[tr], sample_weight=sw[tr])
                 oof[te] = m.decision_function(Xm[te])
-        head = lr().fit(Xm, yb, sample_weight=sw)
+        head = sgd(self.alpha).fit(Xm, yb, sample_weight=sw)
         if self.calibration_folds < 2:
             oof = head.decision_function(Xm)
         platt = LogisticRegression(C=1e4, solver="lbfgs").fit(oof.reshape(-1, 1), yb, sample_weight=sw)
@@ -165,12 +186,10 @@ class CharNgramModel:
         nf = ~is_fraud
         present = [c for c in NON_FRAUD if (cats[nf] == c).any()]
         if len(present) >= 2:
-            sgd = SGDClassifier(
-                loss="log_loss", alpha=self.type_alpha, max_iter=30, tol=None, random_state=self.random_state
-            ).fit(Xm[nf], cats[nf], sample_weight=sw[nf])
-            cat_classes = [str(c) for c in sgd.classes_]
-            cat_coef = sgd.coef_.astype(np.float32)
-            cat_b = sgd.intercept_.astype(np.float32)
+            sgd_c = sgd(self.type_alpha).fit(Xm[nf], cats[nf], sample_weight=sw[nf])
+            cat_classes = [str(c) for c in sgd_c.classes_]
+            cat_coef = sgd_c.coef_.astype(np.float32)
+            cat_b = sgd_c.intercept_.astype(np.float32)
             if len(cat_classes) == 2:  # binary sklearn head: one row for classes_[1]
                 cat_coef = np.vstack([-cat_coef, cat_coef])
                 cat_b = np.concatenate([-cat_b, cat_b])
@@ -181,17 +200,15 @@ class CharNgramModel:
 
         # typology head
         typ = np.asarray(
-            [None if t is None else str(t) for t in (typology if typology is not None else [None] * len(texts))],
+            [None if t is None else str(t) for t in (typology if typology is not None else [None] * n_docs)],
             dtype=object,
         )
-        if len(typ) != len(texts):
+        if len(typ) != n_docs:
             raise ValueError("typology and X have different lengths")
         has_t = is_fraud & np.asarray([t is not None for t in typ])
         type_classes = sorted({str(t) for t in typ[has_t]})
         if len(type_classes) >= 2:
-            sgd_t = SGDClassifier(
-                loss="log_loss", alpha=self.type_alpha, max_iter=30, tol=None, random_state=self.random_state
-            ).fit(Xm[has_t], typ[has_t].astype(str), sample_weight=sw[has_t])
+            sgd_t = sgd(self.type_alpha).fit(Xm[has_t], typ[has_t].astype(str), sample_weight=sw[has_t])
             type_classes = [str(c) for c in sgd_t.classes_]
             type_coef = sgd_t.coef_.astype(np.float32)
             type_b = sgd_t.intercept_.astype(np.float32)
@@ -262,6 +279,18 @@ class CharNgramModel:
     def predict(self, X: Sequence[str]) -> np.ndarray:
         self._check_fitted()
         return self.classes_[self.predict_proba(X).argmax(axis=1)]
+
+    def predict_counts(self, counts: sp.csr_matrix) -> tuple[np.ndarray, list[str | None], np.ndarray]:
+        """(category probabilities, best typology, its probability) from ``featurizer.counts(texts)``."""
+        self._check_fitted()
+        S = self._scores(self.featurizer.weight(counts, self.idf_))
+        P = self._category_matrix(S)
+        zt = self._split(S)[2]
+        if zt.shape[1] == 0:
+            return P, [None] * S.shape[0], np.zeros(S.shape[0])
+        pt = _ovr_proba(zt)
+        best = pt.argmax(axis=1)
+        return P, [self.type_classes_[i] for i in best], pt[np.arange(len(best)), best]
 
     def predict_type(self, X: Sequence[str]) -> tuple[list[str | None], np.ndarray]:
         """Best typology and its probability for each text (None when the model has no type head)."""

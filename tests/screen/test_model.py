@@ -126,11 +126,11 @@ def small_model(small_data: tuple[list[str], list[str], list[str | None]]) -> Ch
 
 
 def test_params_stored_as_given_and_settable() -> None:
-    m = CharNgramModel(n_bits=12, C=0.5)
-    assert m.get_params()["n_bits"] == 12 and m.get_params()["C"] == 0.5
+    m = CharNgramModel(n_bits=12, alpha=0.5)
+    assert m.get_params()["n_bits"] == 12 and m.get_params()["alpha"] == 0.5
     assert not any(k.endswith("_") for k in vars(m))
-    m.set_params(C=2.0)
-    assert m.C == 2.0
+    m.set_params(alpha=2.0)
+    assert m.alpha == 2.0
     with pytest.raises(ValueError):
         m.set_params(nope=1)
     with pytest.raises(TypeError):
@@ -288,3 +288,11 @@ def test_fbs_placeholders_become_lookalikes() -> None:
         assert ph not in t
     assert "http://" in t and "13800000000" in t
     assert training_text("tft8", "URL NAME") == "URL NAME"
+
+
+def test_predict_counts_equals_predict(small_model: CharNgramModel, small_data: tuple) -> None:
+    texts = small_data[0][:15]
+    P, types, tp = small_model.predict_counts(small_model.featurizer.counts(texts))
+    assert np.allclose(P, small_model.predict_proba(texts))
+    t2, tp2 = small_model.predict_type(texts)
+    assert types == t2 and np.allclose(tp, tp2)
