@@ -302,7 +302,11 @@ _BRACKET_OPEN = re.compile(r"[（(\[【](?=\s*[+\d０-９＋])")
 _BRACKET_CLOSE = re.compile(r"(?<=[\d０-９])\s*[）)\]】]")
 
 
+_PLUS_00 = re.compile(r"[+＋](?=[0０][0０][1-9１-９])")  # "+0086…" caller IDs: the shared extractor wants "0086…"
+
+
 def _unbracket(text: str) -> str:
+    text = _PLUS_00.sub(" ", text)
     text = _BRACKET_OPEN.sub(lambda m: " " * len(m.group(0)), text)
     return _BRACKET_CLOSE.sub(lambda m: " " * len(m.group(0)), text)
 
@@ -357,6 +361,7 @@ class _Amt:
 
 
 _BARE_NUM = re.compile(r"(?<![\d.a-z])(?<!\d,)(\d{2,7}(?:\.\d{1,2})?)(?![\d%a-z]|[.,]\d)")
+_BARE_LIST_SEP = re.compile(r"\s*(?:元|块)?[、和及]\s*")
 _BARE_CN = re.compile(r"((?:[一二两三四五六七八九壹贰叁肆伍陆柒捌玖][十百千万拾佰仟]|[十拾])[零一二两三四五六七八九十百千万壹贰叁肆伍陆柒捌玖拾佰仟]{0,10})")
 _BARE_PAY_BEFORE = re.compile(
     r"(?:转账|转了|转过去|转给对方|汇了|汇款|打了|打款|打过去|充值|充了|付了|付款|支付|垫付|缴纳|交了|花了|存入|存了)(?:了|过|过去)?(?:给对方|对方)?\s*(?:人民币)?\s*$"
@@ -379,7 +384,10 @@ def _amounts(doc: _Doc, taken: list[tuple[int, int]]) -> list[_Amt]:
             s, e = m.span(1)
             if any(s < te and ts < e for ts, te in taken) or any(s < x.end and x.start < e for x in out):
                 continue
-            if not _BARE_PAY_BEFORE.search(doc.text[max(0, s - 12) : s]) or _BARE_NOT_AFTER.match(doc.text[e : e + 2]):
+            if _BARE_NOT_AFTER.match(doc.text[e : e + 2]):
+                continue
+            chained = any(x.bare and 0 <= s - x.end <= 2 and _BARE_LIST_SEP.fullmatch(doc.text[x.end : s]) for x in out)
+            if not chained and not _BARE_PAY_BEFORE.search(doc.text[max(0, s - 12) : s]):
                 continue
             value = parse_amount(m.group(1) + "元")
             if value is None or value <= 0:

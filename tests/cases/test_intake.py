@@ -274,3 +274,21 @@ def test_numbers_inside_brackets_are_found() -> None:
 def test_family_members_numbers_are_victim_side() -> None:
     el = extract("报案人儿子的电话13712345678。对方用13998765432给报案人打电话", reported_at=REP)
     assert el.phones == ["13998765432"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("对方又要求交保密金1200元，报案人交了之后对方失联", "1200"),
+        ("先投入1万元，第二天提现3000元成功到账，报案人随即追加投资5万元、10万元", "157000"),
+        ("报案人分三次转了八百、两千、五千五", "8300"),
+        ("报案人通过支付宝转给对方5000元，对方当天还了1000元", "4000"),
+        ("报案人准备到银行转账5万元时被银行工作人员劝阻，未造成损失", None),
+    ],
+)
+def test_compliance_withdrawals_and_lists(text: str, expected: str | None) -> None:
+    assert amount(text) == (None if expected is None else Decimal(expected))
+
+
+def test_plus_00_caller_id() -> None:
+    assert extract("接到一个“+008613912345678”的来电", reported_at=REP).phones == ["13912345678"]
