@@ -21,7 +21,7 @@ negative weight and subtracts the capped sum in the logistic combination.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -31,10 +31,17 @@ import yaml
 
 if TYPE_CHECKING:
     from fanzha.screen.rules import KeywordHit, RuleSet, Scan
+    from fanzha.text import Normalized
 
 CUES_PATH = Path(__file__).resolve().parent / "context.yaml"
 
 _CLAUSE_END = re.compile(r"[，。！？；,!?;\n\r…]|\.(?!\d)|[:：](?=\s*$)")
+_SENTENCE_END = re.compile(r"[。！？!?\n\r；;：:]")
+# "凡是…的，都是诈骗" / "刷单就是诈骗" / "…都是骗局": what precedes is described, not requested
+_IS_SCAM = re.compile(
+    r"(?<![不非没])(?:都是|均是|均为|都为|一律是|就是|全是|全都是|都属于|属于|是典型的|肯定是|必定是|一定是)"
+    r"(?:电信网络|电信|网络|典型的?)?(?:诈骗|骗局|骗子|陷阱|套路)"
+)
 _NEVER_ASKS = re.compile(
     r"(?:不会|不可能|从不|从来不|从未|绝不|决不|不存在)[^，。！？；,!?;\n]{0,16}?"
     r"(?:要求|索要|让您|让你|叫您|叫你|通过电话|打电话|电话|以[^，。]{0,8}名义|主动|私下|设立|设置|所谓)"
@@ -66,7 +73,7 @@ def load_cues() -> dict[str, list[str]]:
 @dataclass(frozen=True, slots=True)
 class ContextSignal:
     id: str
-    span: tuple[int, int] | None  # normalised-text offsets
+    span: tuple[int, int] | None  # ORIGINAL-text offsets
     penalty: float  # >= 0, subtracted (times the combiner's context weight)
     why: str
 
@@ -84,24 +91,60 @@ def _cue_hits(scan: Scan, ruleset: RuleSet, name: str) -> list[KeywordHit]:
     return [] if cid is None else scan.hits.get(cid, [])
 
 
-def _clause_ends(text: str) -> list[int]:
-    return [m.start() for m in _CLAUSE_END.finditer(text)]
+def _clause_ends(n: Normalized, pattern: re.Pattern[str] = _CLAUSE_END) -> list[int]:
+    """Clause boundaries found in the ORIGINAL text (the normaliser may drop punctuation), as normalised offsets:
+    the index of the first normalised character at or after each boundary."""
+    offs = n.offsets
+    return [bisect_left(offs, m.start()) for m in pattern.finditer(n.original)]
 
 
-def negation_scopes(scan: Scan, ruleset: RuleSet, max_len: int = 18) -> tuple[tuple[int, int], ...]:
-    """[start, end) normalised-text ranges whose keywords are negated."""
+def _sentence_starts(n: Normalized) -> list[int]:
+    offs = n.offsets
+    return [bisect_left(offs, m.end()) for m in _SENTENCE_END.finditer(n.original)]
+
+
+def negation_scopes(
+    scan: Scan, ruleset: RuleSet, max_len: int = 18, *, kind: str = "auto"
+) -> tuple[tuple[int, int], ...]:
+    """[start, end) normalised-text ranges whose keywords are negated or merely described:
+
+    * after a negator (不会 / 切勿 / 谨防 ...) up to the end of its clause (at most ``max_len`` characters);
+    * before "都是诈骗 / 就是骗局" back to the start of the sentence ("凡是要求屏幕共享的，都是诈骗");
+    * in a text framed as a warning or a news report (and not a victim's own narrative): after a reported-speech cue
+      (冒充 / 骗子称 / 嫌疑人以 ...) up to the end of its clause.
+    """
+    n = scan.n
     negs = _cue_hits(scan, ruleset, "negator")
-    if not negs:
+    framed = bool(_cue_hits(scan, ruleset, "warning") or _cue_hits(scan, ruleset, "news")) and kind != "narrative"
+    reported = _cue_hits(scan, ruleset, "reported") if framed else []
+    is_scam = list(_IS_SCAM.finditer(n.original))
+    if not negs and not reported and not is_scam:
         return ()
-    text = scan.n.text
-    ends = _clause_ends(text)
+    ends = _clause_ends(n)
+    text_len = len(n.text)
     scopes: list[tuple[int, int]] = []
-    for h in negs:
+
+    def clause_scope(h: KeywordHit, limit: int) -> None:
         i = bisect_right(ends, h.end - 1)
-        clause_end = ends[i] if i < len(ends) else len(text)
-        end = min(clause_end, h.end + max_len)
+        clause_end = ends[i] if i < len(ends) else text_len
+        end = min(clause_end, h.end + limit)
         if end > h.end:
             scopes.append((h.end, end))
+
+    for h in negs:
+        clause_scope(h, max_len)
+    for h in reported:
+        clause_scope(h, 2 * max_len)
+    if is_scam:
+        starts = _sentence_starts(n)
+        offs = n.offsets
+        for m in is_scam:
+            end = bisect_left(offs, m.start())
+            i = bisect_right(starts, end) - 1
+            start = starts[i] if i >= 0 else 0
+            start = max(start, end - 80)
+            if end > start:
+                scopes.append((start, end))
     return tuple(scopes)
 
 
@@ -139,24 +182,32 @@ def analyse(
     kind: str = "auto",
 ) -> ContextAnalysis:
     cfg = ruleset.config.context
-    text = scan.n.text
+    n = scan.n
+    text = n.original
+    low = text.lower()
     signals: list[ContextSignal] = []
 
     # asks: non-negated request words, links, phone numbers that are not short official service numbers
-    ask_hits = [h for h in _cue_hits(scan, ruleset, "ask") if not in_scopes(h.start, scopes)]
-    url = _URL.search(text)
+    # a request word counts when a request marker (请 / 需要 / 立即 ...) comes just before it
+    markers = [h.end for h in _cue_hits(scan, ruleset, "request")]
+    ask_hits = [
+        h
+        for h in _cue_hits(scan, ruleset, "ask")
+        if not in_scopes(h.start, scopes) and any(0 <= h.start - e <= 6 for e in markers)
+    ]
+    url = _URL.search(low)
     phone = _PHONE.search(text)
     asks = bool(ask_hits or url or phone)
 
     # 1. warning framing
     warn = _cue_hits(scan, ruleset, "warning")
-    distinct = {text[h.start : h.end] for h in warn}
+    distinct = {n.text[h.start : h.end] for h in warn}
     if warn:
         p = cfg.get("warning_strong", 3.5) if len(distinct) >= 2 else cfg.get("warning", 2.5)
         signals.append(
             ContextSignal(
                 "CTX_WARNING_FRAMING",
-                (warn[0].start, warn[0].end),
+                n.to_original(warn[0].start, warn[0].end),
                 p,
                 f"提醒/防骗宣传的措辞（{'、'.join(sorted(distinct)[:4])}）：文字在警示诈骗而非实施诈骗",
             )
@@ -176,20 +227,20 @@ def analyse(
     # 2. news / reported speech (a victim's own narrative, kind="narrative", is not penalised)
     if kind != "narrative":
         news = _cue_hits(scan, ruleset, "news")
-        nd = {text[h.start : h.end] for h in news}
+        nd = {n.text[h.start : h.end] for h in news}
         if nd:
             p = cfg.get("news_strong", 3.0) if len(nd) >= 2 else cfg.get("news", 1.5)
             signals.append(
                 ContextSignal(
                     "CTX_NEWS_REPORT",
-                    (news[0].start, news[0].end),
+                    n.to_original(news[0].start, news[0].end),
                     p,
                     f"新闻/案例转述的措辞（{'、'.join(sorted(nd)[:4])}）：在报道案件而非向读者提出要求",
                 )
             )
 
     # 3. official sender that asks for nothing
-    sig = _SIGNATURE.search(text)
+    sig = _SIGNATURE.search(low)
     official = None
     if sig:
         name = sig.group(1) or sig.group(2) or ""

@@ -4,10 +4,13 @@ Combination (parameters in fanzha/screen/config.yaml, overridable per deployment
 
     R = min(Σ_fraud groups min(Σ rule weights of the group, group max_score), max_rule_score)
         (a rule fired only by negated keywords keeps negation_factor of its weight; absorbed parts count 0)
-    M = clip(logit(P_model(fraud)), ±model_logit_clip)        (0 and bias_without_model when no model is installed)
+    M = clip(logit(P_model(fraud)), ±model_logit_clip), a positive M scaled by min(1, chars / model_min_chars)
+        (0 and bias_without_model when no model is installed); its weight is `model` when M > 0 and
+        `model_negative` (small) when M < 0: a model trained on a few corpora may lower weak rule evidence on types it
+        never saw, but not veto a strong rule
     I = clip(Σ indicator evidence weights, ±max_indicator_score)
     C = min(Σ context penalties, max_context_penalty)
-    score = sigmoid(bias + rule·R + model·M + indicator·I − context·C)
+    score = sigmoid(bias + rule·R + model(±)·M + indicator·I − context·C)
 
 risk: score ≥ high / medium / low thresholds; fraud: score ≥ thresholds.fraud. A text that is not fraud is "illegal"
 when its capped illegal-rule score reaches thresholds.illegal (gambling, fake invoices, 办证 ...), "spam" when its spam
@@ -148,7 +151,9 @@ class Engine:
         n = normalize(text)
         rs = self.ruleset
         scan = rs.scan(n)
-        scopes = ctxmod.negation_scopes(scan, rs, int(self.config.context.get("negation_scope", 18)))
+        scopes = ctxmod.negation_scopes(
+            scan, rs, int(self.config.context.get("negation_scope", 18)), kind=real_kind
+        )
         unneg = ctxmod.negated_scan(scan, scopes, self._cue_ids) if scopes else None
         hits = rs.match(n, scan, unnegated=unneg)
         ctx = ctxmod.analyse(scan, rs, scopes, kind=real_kind)
@@ -260,7 +265,7 @@ class Engine:
 
         # context
         for sig in p.ctx.signals:
-            so = orig(sig.span) if sig.span else None
+            so = sig.span
             ev.append(
                 Evidence(
                     source="context",
@@ -298,7 +303,7 @@ class Engine:
                 Evidence(
                     source="model",
                     id="MODEL_FRAUD_PROB",
-                    weight=round(cb.model * m_logit, 4),
+                    weight=round((cb.model if m_logit >= 0 else cb.model_negative) * m_logit, 4),
                     why=f"统计模型估计的诈骗概率 {out.fraud_prob:.2f}"
                     + (f"，最像「{out.type}」" if out.type else ""),
                 )
@@ -319,7 +324,8 @@ class Engine:
                     )
                 )
 
-        z = bias + cb.rule * r_fraud + cb.model * m_logit + cb.indicator * i_score - cb.context * p.ctx.penalty
+        m_term = (cb.model if m_logit >= 0 else cb.model_negative) * m_logit
+        z = bias + cb.rule * r_fraud + m_term + cb.indicator * i_score - cb.context * p.ctx.penalty
         score = _sigmoid(z)
 
         # category, type

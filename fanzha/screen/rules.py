@@ -195,6 +195,7 @@ class Combiner(BaseModel):
     bias_without_model: float
     rule: float
     model: float
+    model_negative: float  # weight of a negative model logit: the model may lower weak rule evidence, not veto it
     indicator: float
     context: float
     max_rule_score: float  # R is capped here after the group caps
@@ -357,6 +358,7 @@ def build_view(text: str) -> tuple[str, tuple[int, ...] | None]:
     return "".join(pieces), tuple(vmap)
 
 
+@lru_cache(maxsize=65536)
 def _keyword_view(kw: str) -> str:
     return build_view(normalize(kw).text)[0]
 
