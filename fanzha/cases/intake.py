@@ -732,7 +732,7 @@ def extract(narrative: str, reported_at: datetime | str | None = None) -> CaseEl
 
     # ---- time of the first fraud-related event
     occurred: TimeMention | None = None
-    past = [m for m in times if m.value <= ref]
+    past = [m for m in times if m.value.date() <= ref.date()]  # the report day counts whole (report times are loose)
     if past:
         occurred = min(past, key=lambda m: (m.value.date(), m.start))
         ev("occurred_at", occurred.formatted(), (occurred.start, occurred.end), f"earliest event date ({occurred.why})")

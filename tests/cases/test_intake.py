@@ -292,3 +292,8 @@ def test_compliance_withdrawals_and_lists(text: str, expected: str | None) -> No
 
 def test_plus_00_caller_id() -> None:
     assert extract("接到一个“+008613912345678”的来电", reported_at=REP).phones == ["13912345678"]
+
+
+def test_report_day_counts_whole_when_only_a_date_is_given() -> None:
+    el = extract("报案人称今天上午10点接到电话，转账5000元", reported_at="2024-03-08")
+    assert el.occurred_at_str() == "2024-03-08 10:00"
