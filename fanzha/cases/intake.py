@@ -696,7 +696,10 @@ def extract(narrative: str, reported_at: datetime | str | None = None) -> CaseEl
         span = doc.o_span(r.amt.start, r.amt.end)
         if r.role in ("pay", "received"):
             ss, se = doc.sentence_span(r.amt.start)
-            payee = next((v for p, v in card_spans if ss <= p < se and v in payees), None)
+            cs_, ce_ = doc.clause_start(r.amt.start), doc.clause_end(r.amt.start)
+            in_clause = [v for p, v in card_spans if cs_ <= p < ce_ and v in payees]
+            in_sentence = _dedupe([v for p, v in card_spans if ss <= p < se and v in payees])
+            payee = in_clause[0] if in_clause else (in_sentence[0] if len(in_sentence) == 1 else None)
             sentence = doc.text[ss:se]
             means = next((k for k, p in lx.pay_means if p.search(sentence)), None)
             tm = _time_before(times, span[0], doc)
