@@ -12,12 +12,10 @@
 from __future__ import annotations
 
 import csv
-import importlib
 import io
 import json
-import re
 import uuid
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -29,6 +27,8 @@ from sqlalchemy.orm import Session
 
 from fanzha.db.base import UTCDateTime, utcnow
 from fanzha.db.models import INDICATOR_STATUSES, Indicator
+from fanzha.indicators import detect_kind, normalize_value
+from fanzha.indicators.official import is_allowlisted as official_is_allowlisted
 
 KINDS: tuple[str, ...] = ("url", "domain", "ip", "phone", "qq", "wechat", "alipay", "bank_card", "app")
 STATUS_RANK = {"suspected": 0, "confirmed": 1, "allowlisted": 2}
@@ -83,29 +83,7 @@ class ImportFailed(ValueError):
         super().__init__(f"row {row}: {message}" if row is not None else message)
 
 
-# --- normalisation and allowlist (engineer I's functions; a tiny fallback only until they land) ---------------
-
-
-def _fallback_normalize(kind: str, value: str) -> str:
-    v = value.strip()
-    if kind in {"phone", "bank_card", "qq"}:
-        digits = re.sub(r"[\s\-()]", "", v)
-        if kind == "phone" and digits.startswith("+86"):
-            digits = digits[3:]
-        return digits
-    if kind in {"url", "domain"}:
-        return v.lower().rstrip("/")
-    return v.lower() if kind in {"wechat", "alipay", "ip"} else v
-
-
-def _indicator_fn(module: str, name: str) -> Callable[..., Any] | None:
-    """Engineer I's function, or None while it has not landed."""
-    try:
-        mod = importlib.import_module(module)
-    except ImportError:
-        return None
-    fn = getattr(mod, name, None)
-    return fn if callable(fn) else None
+# --- normalisation and allowlist: engineer I's functions (fanzha.indicators) -------------------------------------
 
 
 def normalize(kind: str, value: str) -> str:
@@ -114,8 +92,7 @@ def normalize(kind: str, value: str) -> str:
         raise ValueError(f"unknown indicator kind {kind!r} (expected one of {', '.join(KINDS)})")
     if not value or not value.strip():
         raise ValueError("empty indicator value")
-    normalize_value = _indicator_fn("fanzha.indicators", "normalize_value")
-    out = normalize_value(kind, value) if normalize_value else _fallback_normalize(kind, value)
+    out = normalize_value(kind, value)
     if not out:
         raise ValueError(f"{kind} value {value!r} normalises to nothing")
     if len(out) > 512:
@@ -124,8 +101,7 @@ def normalize(kind: str, value: str) -> str:
 
 
 def is_allowlisted(kind: str, normalized: str) -> bool:
-    official = _indicator_fn("fanzha.indicators.official", "is_allowlisted")
-    return bool(official(kind, normalized)) if official else False
+    return bool(official_is_allowlisted(kind, normalized))
 
 
 # --- upsert -------------------------------------------------------------------------------------------------------
@@ -436,9 +412,6 @@ def parse_misp(data: bytes, *, default_source: str = "misp") -> list[IndicatorRo
 
 
 def _detect_kind(value: str) -> str | None:
-    detect_kind = _indicator_fn("fanzha.indicators", "detect_kind")
-    if detect_kind is None:
-        return None
     k = detect_kind(value)
     return k if k in KINDS else None
 

@@ -136,7 +136,15 @@ class _IndicatorLists(BaseModel):
 
 
 def account_kind(value: str) -> IndicatorKind:
-    """A payee account: digits only (spaces/dashes allowed) → bank_card, anything else → alipay."""
+    """The kind of a payee account: what ``fanzha.indicators.detect_kind`` says when that is an account kind,
+    a phone number → alipay, other digits → bank_card, anything else → alipay."""
+    from fanzha.indicators import detect_kind
+
+    k = detect_kind(value)
+    if k in ("bank_card", "alipay", "wechat", "qq"):
+        return k  # type: ignore[return-value]
+    if k == "phone":  # a payee "account" that is a phone number is an Alipay-style login
+        return "alipay"
     compact = value.replace(" ", "").replace("-", "")
     return "bank_card" if compact.isdigit() else "alipay"
 
