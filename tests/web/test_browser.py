@@ -132,9 +132,9 @@ def page(browser: Any, server: str) -> Iterator[Any]:
     assert not errors, f"JavaScript errors (CSP?): {errors}"
 
 
-def shot(pg: Any, name: str) -> None:
+def shot(pg: Any, name: str, *, full_page: bool = True) -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
-    pg.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+    pg.screenshot(path=str(SHOTS / f"{name}.png"), full_page=full_page)
 
 
 def console_login(pg: Any, username: str, password: str) -> None:
@@ -199,6 +199,10 @@ def test_phone_viewport_and_learn_pages(browser: Any, server: str) -> None:
         assert pg.get_by_role("heading", name="怎么防").is_visible()
         assert pg.evaluate("document.documentElement.scrollWidth") <= 375
         shot(pg, "phone-learn-police")
+        console_login(pg, "warn", "warn123")
+        assert pg.locator("tr.lead").count() >= 1
+        assert pg.evaluate("document.documentElement.scrollWidth") <= 375  # the wide table scrolls inside its box
+        shot(pg, "phone-console-warnings", full_page=False)
     finally:
         ctx.close()
 
