@@ -236,9 +236,11 @@ def split_url(value: str) -> UrlParts:
         if (port == "80" and scheme in ("", "http")) or (port == "443" and scheme == "https"):
             port = ""
     host = hostport.lower().strip(".").strip("-")
-    if not host or len(host) > 253 or any(len(label) > 63 for label in host.split(".")):
+    if not host or len(host) > 253:
         raise ValueError(f"not a URL (host name empty or longer than DNS allows): {value[:40]!r}")
     host = _idna(host)
+    if len(host) > 253 or any(len(label) > 63 for label in host.split(".")):
+        raise ValueError(f"not a URL (host name longer than DNS allows): {value[:40]!r}")
     if not re.search(r"[0-9a-z]", host):
         raise ValueError(f"not a URL: {value[:40]!r}")
     return UrlParts(scheme, userinfo.lower(), host, port, rest)

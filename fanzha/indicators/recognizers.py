@@ -227,6 +227,10 @@ _URL_RE = re.compile(
     rf"(?P<port>:\d{{1,5}})?(?P<path>[/?#][!-~]*)?"
 )
 _TRAIL_PUNCT = ".,;:!?)]}'\""
+# cheap pre-check: an ASCII letter/digit, a dot (or 点 / 。 / [.]), an ASCII letter/digit
+_URL_GATE = re.compile(
+    r"[a-z0-9\u0400-\u04ff-]\s?(?:\.|。|点|\[\.\]|\(\.\)|\[dot\]|\(dot\))\s?[a-z0-9\u0400-\u04ff]|//"
+)
 
 
 class UrlRecognizer(Recognizer):
@@ -235,7 +239,9 @@ class UrlRecognizer(Recognizer):
     name, kinds = "url", ("url", "domain", "ip")
 
     def gate(self, text: str) -> bool:
-        return "." in text or "。" in text or "点" in text or "//" in text or "[dot]" in text
+        return ("." in text or "。" in text or "点" in text or "//" in text or "[dot]" in text) and bool(
+            _URL_GATE.search(text)
+        )
 
     def run(self, scan: Scan) -> None:
         text = scan.text
@@ -481,25 +487,30 @@ class PhoneRecognizer(Recognizer):
 
 
 @lru_cache(maxsize=1)
-def _app_index() -> tuple[dict[str, tuple[str, str]], re.Pattern[str]]:
+def _app_index() -> tuple[dict[str, tuple[str, str, bool]], Any]:
+    """alias (lower case) -> (canonical name, group, needs context), and an Aho-Corasick automaton over the aliases."""
+    import ahocorasick
+
     data = apps_data()
-    index: dict[str, tuple[str, str]] = {}
+    index: dict[str, tuple[str, str, bool]] = {}
     for group in ("screen_share", "chat", "official"):
         for item in data.get(group, []):
             canonical = str(item["name"])
+            ctx = item.get("context_only", False)  # true, or the list of aliases that are also ordinary words
             for alias in [canonical, *item.get("aliases", [])]:
-                index[str(alias).lower()] = (canonical, group)
-    names = sorted(index, key=len, reverse=True)
-    parts = []
-    for nm in names:
-        esc = re.escape(nm)
-        parts.append(rf"(?<![a-z]){esc}(?![a-z])" if nm.isascii() else esc)
-    return index, re.compile("|".join(parts))
+                needs = alias in ctx if isinstance(ctx, list) else bool(ctx)
+                index[str(alias).lower()] = (canonical, group, needs)
+    automaton = ahocorasick.Automaton()
+    for name in index:
+        automaton.add_word(name, name)
+    automaton.make_automaton()
+    return index, automaton
 
 
 def known_app(name: str) -> tuple[str, str] | None:
     """(canonical name, group) of an app on the watch list / official list."""
-    return _app_index()[0].get(name.lower())
+    hit = _app_index()[0].get(name.lower())
+    return (hit[0], hit[1]) if hit else None
 
 
 _APP_VERB = r"(?:下载|安装|打开|注册|登录|登陆|使用|进入|前往|装一?个|下个)"
@@ -507,8 +518,12 @@ _APP_FILL = r"(?:一个|一款|一下|这个|该|我们的|官方的?|指定的?
 _APP_QUOTED = re.compile(rf"{_APP_VERB}{_APP_FILL}[「“\"《『【‘']([^」”\"》』】’'\n]{{1,20}})[」”\"》』】’']")
 _APP_QUOTED_SUFFIX = re.compile(r"[「“\"《『【‘']([^」”\"》』】’'\n]{1,20})[」”\"》』】’']\s*(?:app|软件|客户端|平台)")
 _APP_NAMED = re.compile(rf"{_APP_VERB}{_APP_FILL}([a-z0-9\u4e00-\u9fff]{{2,12}}?)\s*(?:app|软件|客户端)")
+_APP_VERB_GATE = re.compile(r"下载|安装|打开|注册|登录|登陆|使用|进入|前往|装一?个|下个")
+_APP_CTX = re.compile(r"下载|安装|打开|登录|登陆|注册|app|软件|客户端|远程|会议|共享|屏幕|聊天|加我|联系|视频|语音")
+_APP_TAIL = re.compile(r"(?:官方|最新版|新版|手机版|电脑版)+$")
 _APP_STOP = re.compile(
-    r"^(?:一个|一款|一下|这个|那个|该|此|我们的?|你的|您的|官方|手机|相关|指定的?|专用的?|下载|安装|的)+"
+    r"^(?:一个|一款|一下|这个|那个|该|此|我们的?|你的|您的|官方|相关|指定的?|专用的?|下载|安装|的|最新版|新版"
+    r"|登录|登陆|使用|打开|注册|进入|尽在|在)+"
 )
 
 
@@ -520,18 +535,39 @@ class AppRecognizer(Recognizer):
 
     def run(self, scan: Scan) -> None:
         text = scan.text
-        index, known_re = _app_index()
-        for m in known_re.finditer(text):
-            if scan.free(*m.span()):
-                canonical, group = index[m.group()]
-                scan.add("app", m.start(), m.end(), normalize_value("app", canonical), self.name,
+        index, automaton = _app_index()
+        for end, name in automaton.iter_long(text):
+            start = end - len(name) + 1
+            if name.isascii() and (
+                (start > 0 and text[start - 1].isascii() and text[start - 1].isalpha())
+                or (end + 1 < len(text) and text[end + 1].isascii() and text[end + 1].isalpha())
+            ):
+                continue  # "zoom" inside "zoomed"
+            canonical, group, needs_ctx = index[name]
+            window = text[max(0, start - 8) : end + 9]
+            if needs_ctx and not _APP_CTX.search(window):
+                continue  # 向日葵 the flower, 电报 the telegram
+            if scan.free(start, end + 1):
+                scan.add("app", start, end + 1, normalize_value("app", canonical), self.name,
                          f"{group} app on the watch list", {"group": group, "name": canonical})  # fmt: skip
+        has_verb = bool(_APP_VERB_GATE.search(text))
+        has_suffix = "app" in text or "软件" in text or "客户端" in text or "平台" in text
+        if not (has_verb or has_suffix):
+            return
         for rx, why in ((_APP_QUOTED, "quoted name after download/install"),
                         (_APP_QUOTED_SUFFIX, "quoted name followed by APP"),
                         (_APP_NAMED, "name after download/install, before APP")):  # fmt: skip
+            if (rx is _APP_QUOTED_SUFFIX and not has_suffix) or (rx is not _APP_QUOTED_SUFFIX and not has_verb):
+                continue
             for m in rx.finditer(text):
                 s, e = m.span(1)
                 name = m.group(1)
+                cut = max(name.rfind("的"), name.rfind("并"), name.rfind("和"))
+                if cut >= 0:  # "并使用我们的掌厅" -> "掌厅"
+                    s += cut + 1
+                    name = name[cut + 1 :]
+                name = _APP_TAIL.sub("", name)
+                e = s + len(name)
                 stop = _APP_STOP.match(name)
                 if stop:
                     s += stop.end()
