@@ -364,7 +364,7 @@ _BARE_NUM = re.compile(r"(?<![\d.a-z])(?<!\d,)(\d{2,7}(?:\.\d{1,2})?)(?![\d%a-z]
 _BARE_LIST_SEP = re.compile(r"\s*(?:元|块)?[、和及]\s*")
 _BARE_CN = re.compile(r"((?:[一二两三四五六七八九壹贰叁肆伍陆柒捌玖][十百千万拾佰仟]|[十拾])[零一二两三四五六七八九十百千万壹贰叁肆伍陆柒捌玖拾佰仟]{0,10})")
 _BARE_PAY_BEFORE = re.compile(
-    r"(?:转账|转了|转过去|转给对方|汇了|汇款|打了|打款|打过去|充值|充了|付了|付款|支付|垫付|缴纳|交了|花了|存入|存了)(?:了|过|过去)?(?:给对方|对方)?\s*(?:人民币)?\s*$"
+    r"(?:转账|转了|转过去|转给对方|汇了|汇款|打了|打款|打过去|充值|充了|付了|付款|支付|垫付|垫了|缴纳|交了|花了|存入|存了)(?:了|过|过去)?(?:给对方|对方)?\s*(?:人民币)?\s*$"
 )
 _BARE_NOT_AFTER = re.compile(r"^\s*(?:个|次|天|年|月|日|号|岁|单|笔|份|张|瓶|件|人|分|点|时|期|倍|位|条|台|秒|米|元|块|万|千|百|w|k)")
 
@@ -473,9 +473,9 @@ def _amount_role(doc: _Doc, a: _Amt) -> _Role:
         return _Role(a, "received", f"received back by the victim ({m.group(0)})")
     if cat in ("total_loss", "total_paid"):
         return _Role(a, cat, f"stated total ({m.group(0).strip()})")
-    if lx.cues["ignore_after"].search(after) or lx.cues["received_after"].search(after):
-        if lx.cues["received_after"].search(after):
-            return _Role(a, "received", "withdrawn successfully by the victim")
+    if cat != "pay" and lx.cues["received_after"].search(after):
+        return _Role(a, "received", "withdrawn successfully by the victim")
+    if lx.cues["ignore_after"].search(after):
         return _Role(a, "ignore", "a limit / gain / balance, not a payment")
     if cat == "ignore":
         if re.search(r"[将把]", left[m.end() :]) and lx.cues["pay"].search(after[:16]):

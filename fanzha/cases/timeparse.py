@@ -141,7 +141,7 @@ class TimeMention:
 
 _N = r"(?:\d{1,4}|[零〇一二两三四五六七八九十]{1,4})"
 _WD = r"[一二三四五六日天末1-7]"
-_PERIOD = r"(?:凌晨|清晨|早上|早晨|一早|上午|中午|午后|下午|傍晚|晚上|夜里|夜间|半夜|深夜|晚间)"
+_PERIOD = r"(?:凌晨|清晨|早上|早晨|一早|上午|中午|午后|下午|傍晚|晚上|夜里|夜间|半夜|深夜|晚间|晚|早|夜)"
 
 _DATE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("ymd", re.compile(rf"(?<!\d)(?P<y>\d{{4}}|[零〇一二三四五六七八九]{{4}})\s*[年\-/.]\s*(?P<m>{_N})\s*[月\-/.]\s*(?P<d>{_N})(?:\s*[日号])?")),
@@ -307,7 +307,7 @@ def _hour_minute(m: re.Match[str], period: str | None, evening: bool) -> tuple[i
             if mi_opt is None:
                 return None
             mi = mi_opt
-    if period in ("下午", "午后", "傍晚", "晚上", "夜里", "夜间", "晚间", "深夜") or (period is None and evening):
+    if period in ("下午", "午后", "傍晚", "晚上", "夜里", "夜间", "晚间", "深夜", "晚", "夜") or (period is None and evening):
         if 1 <= h < 12:
             h += 12
     elif period == "中午" and 1 <= h <= 3:
@@ -361,7 +361,14 @@ def find_times(text: str, reported_at: datetime) -> list[TimeMention]:
     tods: list[re.Match[str]] = []
     for m in _TOD.finditer(t):
         s, e = m.span()
-        if e <= s or any(taken[s:e]):
+        if e > s and any(taken[s:e]):
+            # "昨晚十点": the period belongs to the date token; keep the hour on its own
+            hs = m.start("hh") if m.group("hh") else m.start("h")
+            m2 = _TOD.match(t, hs) if hs >= 0 and not any(taken[hs:e]) else None
+            if m2 is None:
+                continue
+            m, s, e = m2, *m2.span()
+        if e <= s:
             continue
         tods.append(m)
     periods_only = [m for m in _PERIOD_ONLY.finditer(t) if not any(taken[m.start() : m.end()])]

@@ -297,3 +297,20 @@ def test_plus_00_caller_id() -> None:
 def test_report_day_counts_whole_when_only_a_date_is_given() -> None:
     el = extract("报案人称今天上午10点接到电话，转账5000元", reported_at="2024-03-08")
     assert el.occurred_at_str() == "2024-03-08 10:00"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("我先垫了300，又垫了1500，又转了1万5", "16800"),
+        ("被两名陌生人以消灾为由骗走金项链一条及现金3000元", "3000"),
+        ("先后充值了2000元、5000元，中途提现了500元到账，后来再充了一万块", "16500"),
+        ("报案人转了5000元到账户6222021895559797115", "5000"),
+    ],
+)
+def test_colloquial_payments(text: str, expected: str) -> None:
+    assert amount(text) == Decimal(expected)
+
+
+def test_street_contact_is_offline() -> None:
+    assert extract("在小区门口被两名陌生人骗走现金3000元", reported_at=REP).channels == ["线下"]

@@ -66,6 +66,8 @@ def first(text: str, ref: datetime = FRI) -> str | None:
         ("凌晨12点半", FRI, "2024-03-08 00:30"),
         ("下午5：30", FRI, "2024-03-08 17:30"),
         ("2023.12.5晚上", FRI, "2023-12-05"),
+        ("8月23日晚8点左右", FRI, "2023-08-23 20:00"),
+        ("昨晚十点", FRI, "2024-03-07 22:00"),
     ],
 )
 def test_first_time(text: str, ref: datetime, expected: str) -> None:
