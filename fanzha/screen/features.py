@@ -171,21 +171,39 @@ class Featurizer:
         """CSR matrix (len(texts) × n_features, float32) of the texts: ``weight(counts(texts), idf)``."""
         return self.weight(self.counts(texts), idf)
 
-    def ngram_spans(self, text: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        """Every n-gram occurrence of one text: start and end offsets in ``text``, feature index, n."""
+    def batch_spans(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Every n-gram occurrence of a batch: (doc, start, end, feature, n); offsets index each doc's text.
+
+        Ordered by n, then by position in the concatenated batch (so by doc, then start).
+        """
         e = np.zeros(0, dtype=np.int64)
-        if not text:
-            return e, e, e, e
-        codes, _ = _encode([text])
+        if not texts:
+            return e, e, e, e, e
+        codes, lengths = _encode(texts)
+        doc_start = np.concatenate(([0], np.cumsum(lengths)[:-1]))
+        doc_of_code = np.repeat(np.arange(len(texts), dtype=np.int64), lengths)
         kept, idx = self._kept(codes)
-        doc = np.zeros(kept.shape[0], dtype=np.int64)
-        starts, ends, feats, ns = [], [], [], []
+        doc = doc_of_code[idx]
+        docs, starts, ends, feats, ns = [], [], [], [], []
         for k, (valid, f) in enumerate(self._hashes(kept, doc)):
             n = k + self.ngram_min
-            starts.append(idx[valid])
-            ends.append(idx[valid + n - 1] + 1)
+            d = doc[valid]
+            docs.append(d)
+            starts.append(idx[valid] - doc_start[d])
+            ends.append(idx[valid + n - 1] + 1 - doc_start[d])
             feats.append(f)
             ns.append(np.full(valid.shape[0], n, dtype=np.int64))
-        if not starts:
-            return e, e, e, e
-        return np.concatenate(starts), np.concatenate(ends), np.concatenate(feats), np.concatenate(ns)
+        if not docs:
+            return e, e, e, e, e
+        return (
+            np.concatenate(docs),
+            np.concatenate(starts),
+            np.concatenate(ends),
+            np.concatenate(feats),
+            np.concatenate(ns),
+        )
+
+    def ngram_spans(self, text: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Every n-gram occurrence of one text: start and end offsets in ``text``, feature index, n."""
+        _, starts, ends, feats, ns = self.batch_spans([text] if text else [])
+        return starts, ends, feats, ns

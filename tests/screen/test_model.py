@@ -296,3 +296,21 @@ def test_predict_counts_equals_predict(small_model: CharNgramModel, small_data: 
     assert np.allclose(P, small_model.predict_proba(texts))
     t2, tp2 = small_model.predict_type(texts)
     assert types == t2 and np.allclose(tp, tp2)
+
+
+def test_batch_explanations_equal_single(shipped: CharNgramModel) -> None:
+    texts = [
+        normalize(t).text
+        for t in (
+            "您的包裹丢失，理赔请加客服微信，下载会议软件开启屏幕共享。",
+            "",
+            "今晚吃饭吗",
+            "你好，我是你们领导，明天来我办公室，先帮我转一笔钱给客户。",
+            "【某银行】验证码123456，切勿告知他人。",
+        )
+    ]
+    batch = shipped.analyse(texts)
+    for t, o in zip(texts, batch, strict=True):
+        single = shipped.analyse([t])[0]
+        assert single.features == o.features
+        assert single.fraud_prob == pytest.approx(o.fraud_prob)
