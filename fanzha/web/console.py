@@ -595,8 +595,13 @@ async def intake_extract(request: Request, session: Session = SessionDep) -> Res
         intake = need("fanzha.cases.intake", "extract")
     except NotReady as exc:
         return not_ready(request, user, exc)
-    elements = intake.extract(narrative)
-    form, spans = elements_to_form(elements, narrative)
+    try:
+        elements = intake.extract(narrative)
+        form, spans = elements_to_form(elements, narrative)
+    except Exception:  # the officer can still fill the form by hand
+        log.exception("intake extraction failed")
+        return _intake_page(request, user, form=_blank_case_form(narrative), show_form=True,
+                            errors=["自动提取失败，请手工填写案件要素。"])
     from fanzha.web.highlight import highlight
 
     return _intake_page(request, user, form=form, marked=highlight(narrative, spans), extracted=elements,

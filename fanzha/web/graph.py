@@ -11,8 +11,8 @@ from dataclasses import dataclass
 
 from markupsafe import Markup, escape
 
-WIDTH, HEIGHT = 760, 520
-R_INNER, R_OUTER = 150, 235
+WIDTH, HEIGHT = 820, 700
+R_INNER, R_OUTER = 190, 310
 NODE_R = 32
 
 
@@ -45,8 +45,10 @@ def layout(nodes: list[Node], edges: list[Edge]) -> dict[int, tuple[float, float
     for n in centre[:1]:
         pos[n.id] = (cx, cy)
     angle: dict[int, float] = {}
+    # one or two links: left/right of the centre (labels sit above horizontal lines); more: around from the top
+    start = 0.0 if len(first) <= 2 else -math.pi / 2
     for i, n in enumerate(first):
-        a = -math.pi / 2 + 2 * math.pi * i / max(1, len(first))
+        a = start + 2 * math.pi * i / max(1, len(first))
         angle[n.id] = a
         pos[n.id] = (cx + R_INNER * math.cos(a), cy + R_INNER * math.sin(a))
     # second-degree nodes: grouped by the first-degree node they hang on, spread around its angle
@@ -77,11 +79,11 @@ def layout(nodes: list[Node], edges: list[Edge]) -> dict[int, tuple[float, float
 
 def render_svg(nodes: list[Node], edges: list[Edge], *, title: str = "串并案关系图") -> Markup:
     pos = layout(nodes, edges)
-    xs = [x for x, _ in pos.values()] or [WIDTH / 2]
     ys = [y for _, y in pos.values()] or [HEIGHT / 2]
     pad = NODE_R + 30
-    x0, y0 = max(0.0, min(xs) - pad - 60), max(0.0, min(ys) - pad)
-    w, h = min(WIDTH, max(xs) + pad + 60) - x0, min(HEIGHT, max(ys) + pad) - y0
+    # the full width is kept so that the text keeps one size; only empty rows are cropped
+    x0, y0 = 0.0, max(0.0, min(ys) - pad)
+    w, h = float(WIDTH), min(float(HEIGHT), max(ys) + pad) - y0
     parts: list[str] = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="{x0:.0f} {y0:.0f} {w:.0f} {h:.0f}" role="img" '
         f'aria-labelledby="graph-title graph-desc" class="link-graph">',
@@ -96,8 +98,8 @@ def render_svg(nodes: list[Node], edges: list[Edge], *, title: str = "串并案�
         mx, my = (x1 + x2) / 2, (y1 + y2) / 2
         parts.append(
             f'<line x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}"><title>{escape(e.label)}</title></line>'
-            f'<text x="{mx:.1f}" y="{my - 4:.1f}" text-anchor="middle" font-size="11" fill="#333" stroke="#fff" '
-            f'stroke-width="3" paint-order="stroke">{escape(_short(e.label, 22))}</text>'
+            f'<text x="{mx:.1f}" y="{my - 8:.1f}" text-anchor="middle" font-size="11" fill="#333" stroke="#fff" '
+            f'stroke-width="3" paint-order="stroke">{escape(_short(e.label, 16))}</text>'
         )
     parts.append("</g><g class=\"nodes\">")
     colours = {0: ("#a4000f", "#fff"), 1: ("#0b4f9c", "#fff"), 2: ("#dbe6f5", "#0b2f5c")}

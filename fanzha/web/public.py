@@ -178,6 +178,9 @@ async def check_submit(request: Request) -> Response:
     except NotReady as exc:
         log.warning("public check unavailable: %s not installed", exc.what)
         return error_page(request, 503, "暂时无法查询", "查询功能暂时不可用。拿不准时请拨打 96110 咨询，已转账请拨打 110。")
+    except Exception:  # an engine bug must not show a stack trace to a citizen
+        log.exception("public check failed")
+        return error_page(request, 500, "查询出错", "这次查询没有完成，请稍后再试。拿不准时请拨打 96110 咨询，已转账请拨打 110。")
     return _check_page(request, text=text, result=result)
 
 

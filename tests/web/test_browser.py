@@ -348,3 +348,22 @@ def test_role_pages_are_closed(page: Any) -> None:
     resp = page.goto("/console/cases")
     assert resp is not None and resp.status == 403
     assert "无权访问" in page.content()
+
+
+def test_every_form_control_has_a_label(page: Any) -> None:
+    unlabeled_js = """() => Array.from(document.querySelectorAll('input, select, textarea'))
+        .filter(el => el.type !== 'hidden')
+        .filter(el => !(el.labels && el.labels.length) && !el.getAttribute('aria-label')
+                      && !el.getAttribute('aria-labelledby'))
+        .map(el => el.outerHTML.slice(0, 120))"""
+    for path in ["/", "/report", "/console/login"]:
+        page.goto(path)
+        assert page.evaluate(unlabeled_js) == [], path
+    console_login(page, "admin", "admin123")
+    for path in ["/console", "/console/intake", "/console/cases", "/console/warnings", "/console/indicators"]:
+        page.goto(path)
+        assert page.evaluate(unlabeled_js) == [], path
+    page.goto("/console/cases")
+    page.locator("#cases-table a").first.click()
+    assert page.evaluate(unlabeled_js) == [], page.url
+    shot(page, "console-case-detail-demo")
