@@ -2,8 +2,8 @@
 
     .venv/bin/python bench/extract_eval.py [--errors] [FILE.jsonl ...]
 
-Default files: tests/cases/data/narratives.jsonl (dev, tuned on) and narratives_holdout.jsonl (written before the
-extractor, never tuned on). The naive baseline uses the same shared extractors without any role logic: every amount
+Default files: tests/cases/data/narratives.jsonl (dev, tuned on), narratives_holdout.jsonl (written before the
+extractor, never tuned on) and narratives_holdout2.jsonl (written after it to probe new phrasings, never tuned on). The naive baseline uses the same shared extractors without any role logic: every amount
 summed, every phone / card / QQ / WeChat / URL / app taken, every card a payee, channels by bare keyword, the first
 date mentioned as occurred_at. Also prints throughput (narratives per second) of both.
 """
@@ -24,7 +24,11 @@ sys.path.insert(0, str(ROOT))
 from fanzha.cases.intake import SCORED_FIELDS, extract, f1_table, field_counts, lexicon  # noqa: E402
 from fanzha.cases.timeparse import find_times, fold, parse_reported_at  # noqa: E402
 
-DEFAULT = [ROOT / "tests/cases/data/narratives.jsonl", ROOT / "tests/cases/data/narratives_holdout.jsonl"]
+DEFAULT = [
+    ROOT / "tests/cases/data/narratives.jsonl",
+    ROOT / "tests/cases/data/narratives_holdout.jsonl",
+    ROOT / "tests/cases/data/narratives_holdout2.jsonl",
+]
 
 
 def naive(text: str, reported_at: str | None) -> dict[str, Any]:
