@@ -17,6 +17,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 __all__ = ["AmountMatch", "find_amounts", "format_cn", "parse_amount"]
 
@@ -73,10 +74,18 @@ _D = "零〇一二两三四五六七八九壹贰叁参肆伍陆柒捌玖"
 _ARABIC = r"(?:\d{1,3}(?:,\d{3})+(?!\d)|\d{1,12}(?!\d))(?:\.\d{1,4}(?!\d))?"
 _MULT = r"(?:[十拾百佰千仟万亿]|[wk](?![a-z]))"
 _ARABIC_EXPR = rf"(?<![\d.,]){_ARABIC}(?:{_MULT}+(?:[多余几{_D}]|\d)*)*"
-_CN_EXPR = rf"(?:[{_D}]|[十拾])(?:[{_D}十拾百佰千仟万亿几多余]|点(?=[{_D}]))*"
+_UNIT_AHEAD = r"(?=\s?(?:块|元|圆|人民币|rmb|cny|美元|美金|港币|港元|usdt|欧元))"
+# a lone numeral character (参加, 三楼) is only a number when a money unit follows it
+_CN_EXPR = rf"[{_D}十拾](?:(?:[{_D}十拾百佰千仟万亿几多余]|点(?=[{_D}]))+|{_UNIT_AHEAD})"
 _PRE = r"(?P<pre>(?:[¥$]|rmb|cny|人民币)\s?)?"
 _UNIT = r"(?P<unit>\s?(?:块钱|块|元钱|元整|元|圆|人民币|rmb|cny|美元|美金|港币|港元|usdt|欧元))?"
-_AMOUNT_RE = re.compile(rf"{_PRE}(?P<num>{_ARABIC_EXPR}|{_CN_EXPR})(?P<approx>[多余来]?(?=\s?(?:块|元|圆)))?{_UNIT}")
+_FIRST = f"[¥$rc人0-9{_D}十拾]"  # a cheap first-character test lets the regex engine skip most positions
+_TAIL = rf"(?P<approx>[多余来]?(?=\s?(?:块|元|圆)))?{_UNIT}"
+_AMOUNT_RE = re.compile(rf"(?={_FIRST}){_PRE}(?P<num>{_ARABIC_EXPR}|{_CN_EXPR}){_TAIL}")
+# Only amounts written with Chinese numerals or a multiplier (what normalisation rewrites as digits).
+_SPELLED_RE = re.compile(
+    rf"(?={_FIRST}){_PRE}(?P<num>(?<![\d.,]){_ARABIC}(?:{_MULT}+(?:[多余几{_D}]|\d)*)+|{_CN_EXPR}){_TAIL}"
+)
 
 # After a multiplier without a money unit: words that make the number a count, not money.
 _COUNT_WORDS = (
@@ -88,6 +97,8 @@ _COUNT_WORDS = (
     "多天", "多单", "多步", "余次", "余年", "余名", "余条",
 )  # fmt: skip
 _COUNT_RE = re.compile(r"\s?(?:" + "|".join(sorted(map(re.escape, set(_COUNT_WORDS)), key=len, reverse=True)) + ")")
+
+_ADVERB_RE = re.compile(r"\s?[不别要记注小得莫勿当务一]")
 
 _CURRENCY = {
     "美元": "USD", "美金": "USD", "$": "USD", "港币": "HKD", "港元": "HKD", "usdt": "USDT", "欧元": "EUR",
@@ -178,6 +189,7 @@ def _tokens(num: str) -> tuple[list[tuple[str, Decimal, bool]], bool]:
     return toks, approx
 
 
+@lru_cache(maxsize=4096)
 def _value(num: str) -> tuple[Decimal, bool] | None:
     toks, approx = _tokens(num)
     if not toks:
@@ -232,12 +244,15 @@ def _accept(folded: str, m: re.Match[str]) -> bool:
         return False
     if _COUNT_RE.match(folded, m.end()):
         return False
+    if num.endswith("千万") and _ADVERB_RE.match(folded, m.end()):
+        return False  # 千万不要 / 千万别: "by all means", not ten million
     return not (num.endswith("万") and folded.startswith("火急", m.end()))  # 十万火急
 
 
-def _scan(folded: str) -> list[tuple[re.Match[str], Decimal, bool]]:
+def _scan(folded: str, spelled_only: bool = False) -> list[tuple[re.Match[str], Decimal, bool]]:
+    """Accepted amount matches in a folded text (``spelled_only``: only Chinese-numeral / multiplier forms)."""
     out: list[tuple[re.Match[str], Decimal, bool]] = []
-    for m in _AMOUNT_RE.finditer(folded):
+    for m in (_SPELLED_RE if spelled_only else _AMOUNT_RE).finditer(folded):
         if not _accept(folded, m):
             continue
         v = _value(m.group("num"))

@@ -5,13 +5,37 @@ Contract (other packages rely on it):
     n.text                     # normalised string
     n.offsets[i]               # index in n.original of the character that produced n.text[i]
     n.to_original(start, end)  # a [start, end) span of n.text -> [start, end) span of n.original
+
+What normalisation does, in order (each step keeps the offset map):
+ 1. one C-level ``str.translate`` (same length): NFKC fold of single characters (full-width, compatibility
+    ideographs, Kangxi radicals, circled / superscript digits), lower case, traditional -> simplified per character,
+    zero-width / combining / control characters marked for deletion, every other symbol, punctuation and emoji
+    folded to one "noise" marker (URL punctuation and ¥ $ % keep their identity);
+ 2. traditional texts only: OpenCC phrase conversion (乾淨 -> 干净), aligned per CJK run;
+ 3. Cyrillic / Greek look-alike letters inside Latin words -> ASCII (pаypal -> paypal);
+ 4. noise removal: runs of spaces / symbols / emoji between words are dropped ("安 全-账😀户" -> "安全账户"),
+    kept as one space between two ASCII words ("call me") and kept as-is inside URLs, e-mails and numbers
+    ("www.icbc.com.cn", "1,200.50"); single letters spaced out are glued ("q q" -> "qq");
+ 5. disguised spellings -> canonical (disguises.yaml, one Aho-Corasick automaton, longest match wins);
+ 6. Chinese numerals and 万 / 千 / w / k in money amounts -> digits ("三万元" -> "30000元").
 """
 
 from __future__ import annotations
 
+import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+import ahocorasick
+import yaml
+
+from fanzha.text import amounts as _amounts
+
+__all__ = ["Normalized", "normalize"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,39 +45,392 @@ class Normalized:
     offsets: tuple[int, ...]  # len(offsets) == len(text)
 
     def to_original(self, start: int, end: int) -> tuple[int, int]:
+        """Map a [start, end) span of ``text`` to the [start, end) span of ``original`` that produced it."""
         if not self.offsets:
             return (0, 0)
         start = max(0, min(start, len(self.offsets) - 1))
         end = max(start + 1, min(end, len(self.offsets)))
         return (self.offsets[start], self.offsets[end - 1] + 1)
 
+    def original_span_text(self, start: int, end: int) -> str:
+        """The original text under a normalised span (what to highlight)."""
+        s, e = self.to_original(start, end)
+        return self.original[s:e]
+
+
+# ------------------------------------------------------------------------------------------------------------------
+# Step 1: the character fold
+
+DELETE = "\x00"  # always removed (zero-width, combining marks, controls, unassigned, private use)
+NOISE = "\x01"  # a symbol, punctuation mark or emoji: removed between words
+# ASCII punctuation keeps its identity (URLs, e-mails, numbers); so do these:
+_KEEP_SYMBOLS = {"¥": "¥", "￥": "¥", "。": ".", "｡": ".", "．": ".", "，": ",", "：": ":", "＄": "$", "％": "%"}
+_WHITESPACE = set("\t\n\r\x0b\x0c\x1c\x1d\x1e\x1f\x85")
+
+# Letters other scripts lend to evade Latin keyword and domain filters (only used inside Latin words).
+_HOMOGLYPHS = {
+    # Cyrillic
+    "а": "a", "в": "b", "е": "e", "ё": "e", "к": "k", "м": "m", "н": "h", "о": "o", "р": "p", "с": "c", "т": "t",
+    "у": "y", "х": "x", "і": "i", "ї": "i", "ј": "j", "ѕ": "s", "ԁ": "d", "ӏ": "l", "ԛ": "q", "ԝ": "w", "ɡ": "g",
+    # Greek
+    "α": "a", "β": "b", "ε": "e", "η": "n", "ι": "i", "κ": "k", "ν": "v", "ο": "o", "ρ": "p", "τ": "t", "υ": "u",
+    "χ": "x", "ω": "w", "ϲ": "c", "ϳ": "j",
+    # Latin look-alikes
+    "ı": "i", "ȷ": "j", "ł": "l", "ø": "o", "đ": "d",
+}  # fmt: skip
+
+
+def _fold_char(c: str) -> str:
+    if c in _KEEP_SYMBOLS:
+        return _KEEP_SYMBOLS[c]
+    if c in _WHITESPACE:
+        return " "
+    cat = unicodedata.category(c)
+    if cat[0] == "Z":
+        return " "
+    if cat in ("Cc", "Cf", "Cs", "Co", "Cn", "Mn", "Me", "Mc"):
+        return DELETE
+    k = unicodedata.normalize("NFKC", c)
+    if len(k) != 1:
+        k = c
+    if k.isascii():
+        return k.lower() if k.isalnum() or k in "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~" else NOISE
+    if k in _KEEP_SYMBOLS:
+        return _KEEP_SYMBOLS[k]
+    kcat = unicodedata.category(k)
+    if kcat == "Nd" or (kcat[0] == "N" and unicodedata.digit(k, None) is not None):
+        d = unicodedata.digit(k, None)
+        return str(d) if d is not None else k
+    if kcat[0] in "PS":
+        return NOISE
+    if kcat[0] == "Z":
+        return " "
+    if kcat[0] in "CM":
+        return DELETE
+    return k.lower()
+
+
+class _FoldTable(dict[int, str]):
+    """A ``str.translate`` table that computes (and caches) the fold of characters it has not seen yet."""
+
+    def __init__(self, extra: Callable[[str], str] | None = None) -> None:
+        super().__init__()
+        self._extra = extra
+
+    def __missing__(self, cp: int) -> str:
+        v = _fold_char(chr(cp))
+        if self._extra is not None:
+            v = self._extra(v)
+        if len(self) < 400_000:
+            self[cp] = v
+        return v
+
 
 @lru_cache(maxsize=1)
-def _t2s():  # type: ignore[no-untyped-def]
+def _opencc() -> Any:
     import opencc
 
     return opencc.OpenCC("t2s")
 
 
-def _halfwidth(ch: str) -> str:
-    code = ord(ch)
-    if code == 0x3000:
-        return " "
-    if 0xFF01 <= code <= 0xFF5E:
-        return chr(code - 0xFEE0)
-    return ch
+def _t2s_chars() -> dict[str, str]:
+    """Per-character traditional -> simplified map (OpenCC's own choice for each character alone)."""
+    chars = [chr(c) for c in (*range(0x3400, 0x4DC0), *range(0x4E00, 0xA000))]
+    out = _opencc().convert("\n".join(chars)).split("\n")
+    if len(out) != len(chars):  # pragma: no cover - defensive
+        return {}
+    return {c: o for c, o in zip(chars, out, strict=True) if c != o and len(o) == 1}
+
+
+_T2S = _t2s_chars()
+_FOLD_BASE = _FoldTable()  # without traditional -> simplified
+_FOLD = _FoldTable(lambda v: _T2S.get(v, v))
+
+
+def _bmp_table() -> list[str]:
+    """The fold of every BMP character as a list: ``str.translate`` indexes a list about twice as fast as a dict."""
+    table = [""] * 0x10000
+    for cp in range(0x10000):
+        v = _fold_char(chr(cp))
+        table[cp] = _T2S.get(v, v)
+    return table
+
+
+_FOLD_BMP = _bmp_table()
+_ASTRAL_RE = re.compile("[\U00010000-\U0010ffff]")
+_TRAD_RE = re.compile("[" + "".join(sorted(_T2S)) + "]")
+_CJK_RUN_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+")
+
+
+def _phrase_t2s(base: str, fallback: str) -> str:
+    """OpenCC with its phrase tables, kept only where it preserves length (so offsets stay 1:1)."""
+    conv = _opencc().convert(base)
+    if len(conv) == len(base):
+        return str(conv)
+    parts: list[str] = []
+    pos = 0
+    for m in _CJK_RUN_RE.finditer(base):
+        parts.append(fallback[pos : m.start()])
+        run = _opencc().convert(m.group())
+        parts.append(run if len(run) == m.end() - m.start() else fallback[m.start() : m.end()])
+        pos = m.end()
+    parts.append(fallback[pos:])
+    return "".join(parts)
+
+
+# ------------------------------------------------------------------------------------------------------------------
+# Step 3: homoglyphs inside Latin words
+
+_HOMO_TABLE = str.maketrans(_HOMOGLYPHS)
+_HG = "".join(sorted(_HOMOGLYPHS))
+_HOMO_ANY_RE = re.compile(f"[{_HG}]")
+_HOMO_WORD_RE = re.compile(f"[a-z0-9{_HG}]*[{_HG}][a-z0-9{_HG}]*")
+
+
+def _fix_homoglyphs(s: str) -> str:
+    def repl(m: re.Match[str]) -> str:
+        w = m.group()
+        return w.translate(_HOMO_TABLE) if re.search("[a-z0-9]", w) else w
+
+    return _HOMO_WORD_RE.sub(repl, s)
+
+
+# ------------------------------------------------------------------------------------------------------------------
+# Step 4: noise removal
+
+_NOISE_SPLIT_RE = re.compile(r"([\x00\x01 !-/:-@\[-`{-~¥]+)")
+_URL_PUNCT = frozenset(".:/@-_?=&#+~,%")
+_ALNUM = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
+_DIGITS = frozenset("0123456789")
+
+
+def _denoise(s: str) -> tuple[str, list[int]] | None:
+    """Drop noise runs; returns None when there is nothing to drop (offsets are then the identity)."""
+    parts = _NOISE_SPLIT_RE.split(s)
+    if len(parts) == 1:
+        return None
+    n = len(s)
+    out: list[str] = []
+    offs: list[int] = []
+    pos = 0
+    last = len(parts) - 1
+    for k in range(0, last, 2):
+        seg = parts[k]
+        run = parts[k + 1]
+        if seg:
+            out.append(seg)
+            offs.extend(range(pos, pos + len(seg)))
+            pos += len(seg)
+        i = pos
+        pos += len(run)
+        nxt = parts[k + 2]
+        a = seg[-1] if seg else ""
+        b = nxt[0] if nxt else ""
+        if a in _ALNUM and b in _ALNUM:
+            vis = run.replace(DELETE, "")
+            if not vis:
+                continue
+            single = (len(seg) < 2 or seg[-2] not in _ALNUM) and (len(nxt) < 2 or nxt[1] not in _ALNUM)
+            if single and a not in _DIGITS and b not in _DIGITS:
+                continue  # "q q", "v-x": spaced-out letters
+            if _URL_PUNCT.issuperset(vis):
+                if len(vis) == len(run):
+                    out.append(run)
+                    offs.extend(range(i, pos))
+                else:
+                    for q in range(i, pos):
+                        if s[q] != DELETE:
+                            out.append(s[q])
+                            offs.append(q)
+                continue
+            if single:
+                continue  # "1 3 8": spaced-out digits
+            out.append(" ")
+            offs.append(i + (len(run) - len(run.lstrip(DELETE))))
+        elif a in _DIGITS and "%" in run and run.lstrip(DELETE)[0] == "%":
+            out.append("%")
+            offs.append(i + run.index("%"))
+        elif b in _DIGITS and run.rstrip(DELETE)[-1:] in ("¥", "$"):
+            sym = run.rstrip(DELETE)[-1]
+            out.append(sym)
+            offs.append(i + run.rindex(sym))
+    tail = parts[last]
+    if tail:
+        out.append(tail)
+        offs.extend(range(pos, n))
+    return "".join(out), offs
+
+
+# ------------------------------------------------------------------------------------------------------------------
+# Step 5: disguises
+
+_LETTERS = frozenset("abcdefghijklmnopqrstuvwxyz")
+_URLISH = frozenset("abcdefghijklmnopqrstuvwxyz._/@-")
+
+
+@dataclass(frozen=True, slots=True)
+class _Entry:
+    canonical: str
+    length: int
+    lead_ascii: bool
+    trail_ascii: bool
+    identity: bool
+    needs_alnum_before: bool
+
+
+def load_disguises() -> dict[str, list[str]]:
+    """canonical -> variants, as written in disguises.yaml."""
+    data = yaml.safe_load(resources.files("fanzha.text").joinpath("disguises.yaml").read_text(encoding="utf-8"))
+    if not isinstance(data, dict):
+        raise ValueError("disguises.yaml must map canonical forms to lists of variants")
+    out: dict[str, list[str]] = {}
+    for canon, variants in data.items():
+        if not isinstance(variants, list):
+            raise ValueError(f"disguises.yaml: {canon!r} must map to a list")
+        out[str(canon)] = [str(v) for v in variants]
+    return out
+
+
+def _build_automaton() -> Any:
+    auto = ahocorasick.Automaton()
+    entries: dict[str, _Entry] = {}
+
+    def entry(key: str, canon: str) -> _Entry:
+        return _Entry(
+            canonical=canon,
+            length=len(key),
+            lead_ascii=key[0] in _LETTERS,
+            trail_ascii=key[-1] in _LETTERS,
+            identity=key == canon,
+            needs_alnum_before=canon.startswith("."),
+        )
+
+    table = load_disguises()
+    for canon, variants in table.items():
+        for v in variants:
+            key = v.lower()
+            if key in entries and entries[key].canonical != canon:
+                raise ValueError(f"disguises.yaml: {v!r} is listed under two canonical forms")
+            entries[key] = entry(key, canon)
+    for canon in table:
+        if canon not in entries and not canon.startswith("."):
+            entries[canon] = entry(canon, canon)  # protects canonical forms from re-mapping (idempotence)
+    for key, e in entries.items():
+        auto.add_word(key, e)
+    auto.make_automaton()
+    return auto
+
+
+_AUTO = _build_automaton()
+
+
+def _spread(offs: list[int], i: int, j: int, k: int) -> list[int]:
+    """Offsets for k output characters replacing offs[i:j]: first -> first, last -> last, never decreasing."""
+    m = j - i
+    if k == m:
+        return offs[i:j]
+    if k < m:
+        return [*offs[i : i + k - 1], offs[j - 1]] if k > 1 else [offs[i]]
+    return [*offs[i : j - 1], *([offs[j - 1]] * (k - m + 1))]
+
+
+def _undisguise(s: str, offs: list[int]) -> tuple[str, list[int]]:
+    n = len(s)
+    parts: list[str] = []
+    new_offs: list[int] = []
+    pos = 0
+    for end, e in _AUTO.iter_long(s):
+        if e.identity:
+            continue
+        start = end - e.length + 1
+        prev = s[start - 1] if start > 0 else ""
+        nxt = s[end + 1] if end + 1 < n else ""
+        if e.lead_ascii and prev in _URLISH:
+            continue
+        if e.needs_alnum_before:  # a written-out domain suffix: "taobao点com/x"
+            if prev not in _ALNUM or nxt in _ALNUM:
+                continue
+        elif e.trail_ascii and nxt in _URLISH:
+            continue
+        keep_to = start - 1 if start > pos and s[start - 1] == " " and not e.canonical[0].isascii() else start
+        parts.append(s[pos:keep_to])
+        new_offs.extend(offs[pos:keep_to])
+        parts.append(e.canonical)
+        new_offs.extend(_spread(offs, start, end + 1, len(e.canonical)))
+        pos = end + 1
+        if nxt == " " and not e.canonical[-1].isascii():
+            pos += 1  # "vx 0" -> "微信0": no space next to a Chinese word (as the noise step does)
+    if not parts:
+        return s, offs
+    parts.append(s[pos:])
+    new_offs.extend(offs[pos:])
+    return "".join(parts), new_offs
+
+
+# ------------------------------------------------------------------------------------------------------------------
+# Step 6: numerals in amounts
+
+_CN_NUMERAL = "零〇一二两三四五六七八九壹贰叁参肆伍陆柒捌玖十拾百佰千仟"
+# only texts with a Chinese numeral next to a numeral / unit, or a digit before a multiplier, are scanned
+_NUMERAL_HINT_RE = re.compile(
+    f"[{_CN_NUMERAL}](?=[{_CN_NUMERAL}万亿几多余点元块圆人r])|\\d(?:[十拾百佰千仟万亿]|[wk](?![a-z]))"
+)
+
+
+@lru_cache(maxsize=4096)
+def _digits(num: str) -> str | None:
+    """Digits for a spelled-out amount ("十万八千" -> "108000", "5万多" -> "50000多")."""
+    v = _amounts._value(num)
+    if v is None:
+        return None
+    value = v[0]
+    out = str(int(value)) if value == value.to_integral_value() else format(value, "f")
+    return out + num[-1] if num[-1] in "多余" else out
+
+
+def _numerals(s: str, offs: list[int]) -> tuple[str, list[int]]:
+    found = _amounts._scan(s, spelled_only=True)
+    if not found:
+        return s, offs
+    parts: list[str] = []
+    new_offs: list[int] = []
+    pos = 0
+    for m, _value, _approx in found:
+        num = m.group("num")
+        digits = _digits(num)
+        if digits is None or digits == num:
+            continue
+        i, j = m.span("num")
+        parts.append(s[pos:i])
+        new_offs.extend(offs[pos:i])
+        parts.append(digits)
+        new_offs.extend(_spread(offs, i, j, len(digits)))
+        pos = j
+    if not parts:
+        return s, offs
+    parts.append(s[pos:])
+    new_offs.extend(offs[pos:])
+    return "".join(parts), new_offs
+
+
+# ------------------------------------------------------------------------------------------------------------------
 
 
 def normalize(text: str) -> Normalized:
-    """Minimal version: full-width -> half-width, lower-case ASCII, traditional -> simplified (1:1 chars only)."""
-    chars: list[str] = []
-    offsets: list[int] = []
-    for i, ch in enumerate(text):
-        c = _halfwidth(unicodedata.normalize("NFC", ch)).lower()
-        chars.append(c)
-        offsets.append(i)
-    out = "".join(chars)
-    simp = _t2s().convert(out)
-    if len(simp) == len(out):
-        out = simp
-    return Normalized(original=text, text=out, offsets=tuple(offsets))
+    """The canonical matching form of ``text`` (see the module docstring) with offsets into ``text``."""
+    if not text:
+        return Normalized(original=text, text="", offsets=())
+    s = text.translate(_FOLD if _ASTRAL_RE.search(text) else _FOLD_BMP)
+    if _TRAD_RE.search(text):
+        s = _phrase_t2s(text.translate(_FOLD_BASE), s)
+    if _HOMO_ANY_RE.search(s):
+        s = _fix_homoglyphs(s)
+    dn = _denoise(s)
+    if dn is None:
+        offs = list(range(len(s)))
+    else:
+        s, offs = dn
+    s, offs = _undisguise(s, offs)
+    if _NUMERAL_HINT_RE.search(s):
+        s, offs = _numerals(s, offs)
+    return Normalized(original=text, text=s, offsets=tuple(offs))
