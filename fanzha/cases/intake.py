@@ -478,7 +478,8 @@ def _amount_role(doc: _Doc, a: _Amt) -> _Role:
     if lx.cues["ignore_after"].search(after):
         return _Role(a, "ignore", "a limit / gain / balance, not a payment")
     if cat == "ignore":
-        if re.search(r"[将把]", left[m.end() :]) and lx.cues["pay"].search(after[:16]):
+        # "将存款7.2万元转至…", "把卡里余额5万元全部转出": a balance moved by the victim is a payment
+        if re.search(r"[将把]", left) and lx.cues["pay"].search(after[:16]):
             return _Role(a, "pay", "将…(amount)…转/交 construction")
         return _Role(a, "ignore", f"not a payment ({m.group(0)})")
     if cat == "staged":

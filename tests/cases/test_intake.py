@@ -314,3 +314,17 @@ def test_colloquial_payments(text: str, expected: str) -> None:
 
 def test_street_contact_is_offline() -> None:
     assert extract("在小区门口被两名陌生人骗走现金3000元", reported_at=REP).channels == ["线下"]
+
+
+def test_moved_balance_is_a_payment() -> None:
+    assert amount("报案人随后把卡里的存款3.6万元全部转到对方的账户") == Decimal(36000)
+
+
+def test_card_typed_into_a_phishing_page_is_the_victims() -> None:
+    el = extract("报案人打开链接后按提示输入了银行卡号6222021895559797115和验证码，随后被扣款8000元", reported_at=REP)
+    assert el.bank_cards == [] and el.payee_accounts == []
+    assert el.amount_yuan == Decimal(8000)
+
+
+def test_moments_is_wechat() -> None:
+    assert extract("报案人在朋友圈看到低价转让的演唱会门票", reported_at=REP).channels == ["微信"]
