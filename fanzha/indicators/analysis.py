@@ -138,6 +138,12 @@ def _brand_tokens() -> tuple[dict[str, Brand], dict[str, Brand]]:
     return kw, labels
 
 
+@lru_cache(maxsize=1)
+def _label_skeletons() -> dict[str, tuple[str, Brand]]:
+    """homoglyph skeleton -> (official label, brand), for labels of 3+ characters."""
+    return {skeleton(lab): (lab, b) for lab, b in _brand_tokens()[1].items() if len(lab) >= 3}
+
+
 _TOKEN_SPLIT = re.compile(r"[-_.]+|(?<=[a-z])(?=\d)|(?<=\d)(?=[a-z])")
 
 
@@ -185,8 +191,9 @@ def _brand_checks(a: Analysis, host: str, sub: str, dom: str, suf: str) -> None:
         return
     # 3. homoglyphs / punycode: аpple.com, 1cbc.com.cn, taoba0.com
     sk = skeleton(unicode_dom)
-    for lab, b in labels.items():
-        if len(lab) >= 3 and sk == skeleton(lab) and dom != lab:
+    hit = _label_skeletons().get(sk)
+    for lab, b in [hit] if hit else []:
+        if dom != lab:
             a.add(
                 "URL_HOMOGLYPH",
                 "high",

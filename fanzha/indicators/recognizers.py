@@ -56,7 +56,10 @@ _ORDER_CTX = re.compile(
 _CODE_CTX = re.compile(
     r"验证码|校验码|动态码|动态密码|密码|口令|取件码|提货码|取货码|兑换码|邀请码|code|尾号|工号|编号|订单|单号|房间号|会议号|会议id|第"
 )
-_PHONE_CTX = re.compile(r"电话|致电|拨打|来电|热线|客服|号码|手机|call|tel|联系|回拨|拨|打")
+_PHONE_CTX = re.compile(
+    r"电话|致电|拨打|来电|热线|客服|号码|手机|call|tel|联系|回拨|拨|打(?!折|卡|车|包|扫|算|工|开|印|字)|报警|求助|咨询|举报|短信|发送|编辑"
+)
+_ROUND = frozenset({"10000", "12345"})  # official numbers that are also everyday amounts / sequences
 _UNIT_AFTER = set("元块圆万千百亿%‰个次天年月日号岁斤件人位名张份条台期分秒时米克")
 
 
@@ -468,9 +471,9 @@ class PhoneRecognizer(Recognizer):
         if after in _UNIT_AFTER or _before(text, s, 1) in ("¥", "$", "￥", "第") or _CODE_CTX.search(before):
             return None
         offi = official_numbers()
-        if digits in offi:
-            return (digits, "service", f"official number of {offi[digits].owner}")
         phone_ctx = _PHONE_CTX.search(_before(text, s, 10))
+        if digits in offi and (phone_ctx or (len(digits) > 3 and digits not in _ROUND)):
+            return (digits, "service", f"official number of {offi[digits].owner}")
         if not phone_ctx:
             return None
         if len(digits) == 5 and digits[:2] in ("95", "96", "10", "11", "12"):
