@@ -83,7 +83,7 @@ class ContextAnalysis:
     scopes: tuple[tuple[int, int], ...]  # negation scopes, normalised offsets
     signals: tuple[ContextSignal, ...]
     penalty: float  # capped sum of the signals' penalties
-    asks: bool  # the text asks the reader to do something (non-negated request, link or phone number)
+    asks: bool | None  # the text asks the reader to do something (computed only for official-looking senders)
 
 
 def _cue_hits(scan: Scan, ruleset: RuleSet, name: str) -> list[KeywordHit]:
@@ -117,7 +117,8 @@ def negation_scopes(
     negs = _cue_hits(scan, ruleset, "negator")
     framed = bool(_cue_hits(scan, ruleset, "warning") or _cue_hits(scan, ruleset, "news")) and kind != "narrative"
     reported = _cue_hits(scan, ruleset, "reported") if framed else []
-    is_scam = list(_IS_SCAM.finditer(n.original))
+    orig = n.original
+    is_scam = list(_IS_SCAM.finditer(orig)) if ("骗" in orig or "陷阱" in orig or "套路" in orig) else []
     if not negs and not reported and not is_scam:
         return ()
     ends = _clause_ends(n)
@@ -187,17 +188,13 @@ def analyse(
     low = text.lower()
     signals: list[ContextSignal] = []
 
-    # asks: non-negated request words, links, phone numbers that are not short official service numbers
-    # a request word counts when a request marker (请 / 需要 / 立即 ...) comes just before it
-    markers = [h.end for h in _cue_hits(scan, ruleset, "request")]
-    ask_hits = [
-        h
-        for h in _cue_hits(scan, ruleset, "ask")
-        if not in_scopes(h.start, scopes) and any(0 <= h.start - e <= 6 for e in markers)
-    ]
-    url = _URL.search(low)
-    phone = _PHONE.search(text)
-    asks = bool(ask_hits or url or phone)
+    def asks() -> bool:
+        """Non-negated request words right after a request marker, links, phone numbers (not short official ones)."""
+        markers = [h.end for h in _cue_hits(scan, ruleset, "request")]
+        for h in _cue_hits(scan, ruleset, "ask"):
+            if not in_scopes(h.start, scopes) and any(0 <= h.start - e <= 6 for e in markers):
+                return True
+        return bool(_URL.search(low) or _PHONE.search(text))
 
     # 1. warning framing
     warn = _cue_hits(scan, ruleset, "warning")
@@ -240,17 +237,18 @@ def analyse(
             )
 
     # 3. official sender that asks for nothing
-    sig = _SIGNATURE.search(low)
+    sig = _SIGNATURE.search(low) if ("【" in text or "[" in text) else None
     official = None
     if sig:
         name = sig.group(1) or sig.group(2) or ""
         if any(k in name for k in _official_words()):
             official = (sig.start(), sig.end(), f"【{name}】")
-    if official is None:
+    if official is None and "95" in text:
         m = _OFFICIAL_NUMBER.search(text)
         if m and text[m.start() : m.start() + 2] == "95":
             official = (m.start(), m.end(), m.group(0))
-    if official is not None and not asks:
+    asked = asks() if official is not None else None
+    if official is not None and not asked:
         signals.append(
             ContextSignal(
                 "CTX_OFFICIAL_NO_ASK",
@@ -262,7 +260,7 @@ def analyse(
 
     total = sum(s.penalty for s in signals)
     cap = ruleset.config.combiner.max_context_penalty
-    return ContextAnalysis(scopes=scopes, signals=tuple(signals), penalty=min(total, cap), asks=asks)
+    return ContextAnalysis(scopes=scopes, signals=tuple(signals), penalty=min(total, cap), asks=asked)
 
 
 @lru_cache(maxsize=1)

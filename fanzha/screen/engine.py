@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import logging
 import math
+import re
 from bisect import bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -38,6 +39,9 @@ from fanzha.text import Normalized, normalize
 
 log = logging.getLogger(__name__)
 
+_MAYBE_INDICATOR = re.compile(
+    r"[0-9A-Za-z０-９Ａ-Ｚａ-ｚ]{5,}|[A-Za-z0-9-]\s*[.。．]\s*[A-Za-z]{2}|\d{1,3}\.\d{1,3}\.\d|https?|www|@"
+)
 KINDS = ("auto", "sms", "chat", "call", "dialogue", "narrative")
 MODEL_BATCH = 512
 
@@ -71,6 +75,8 @@ def _logit(p: float, clip: float) -> float:
 
 
 def detect_kind(text: str) -> str:
+    if "\n" not in text and "\r" not in text:
+        return "sms" if len(text) <= 300 else ("narrative" if "我" in text else "chat")
     lines = [ln for ln in text.splitlines() if ln.strip()]
     if len(lines) >= 3:
         return "dialogue"
@@ -86,6 +92,7 @@ class _Prepared:
     n: Normalized
     hits: list[RuleHit]
     ctx: ctxmod.ContextAnalysis
+    hit_concepts: frozenset[int]
 
 
 def _load_model() -> ScreeningModel | None:
@@ -131,6 +138,8 @@ class Engine:
         self.config = ruleset.config
         cues = [ruleset.concept_id(f"ctx.{c}") for c in ctxmod.load_cues()]
         self._cue_ids = frozenset(c for c in cues if c is not None)
+        apps = [ruleset.concept_id(c) for c in ("SCREEN_SHARE", "APP_WORD", "DOWNLOAD")]
+        self._app_ids = frozenset(c for c in apps if c is not None)
 
     # ------------------------------------------------------------------------------------------------ validation
     def check_text(self, text: object, kind: str = "auto") -> str:
@@ -157,7 +166,7 @@ class Engine:
         unneg = ctxmod.negated_scan(scan, scopes, self._cue_ids) if scopes else None
         hits = rs.match(n, scan, unnegated=unneg)
         ctx = ctxmod.analyse(scan, rs, scopes, kind=real_kind)
-        return _Prepared(text, real_kind, n, hits, ctx)
+        return _Prepared(text, real_kind, n, hits, ctx, frozenset(scan.hits))
 
     def rule_hits(self, text: str, kind: str = "auto") -> list[RuleHit]:
         """The rule hits of ``text`` after context (negation scopes), as the engine sees them."""
@@ -167,22 +176,53 @@ class Engine:
         return self.screen_many([text], kind)[0]
 
     def screen_many(self, texts: Sequence[str], kind: str = "auto") -> list[Verdict]:
-        """Screen a batch: the model scores all texts in batches; raises ScreenInputError on the first bad text."""
+        """Screen a batch; raises ScreenInputError on the first bad text.
+
+        The model scores the whole batch without explanations (fast), then explains only the texts whose verdict is
+        not "none" (the ones whose evidence someone will read). Indicators run only on texts that can hold one.
+        """
         prepared = [self._prepare(t, kind) for t in texts]
-        outputs: list[ModelOutput | None] = [None] * len(prepared)
-        if self.model is not None and prepared:
-            for i in range(0, len(prepared), MODEL_BATCH):
-                chunk = prepared[i : i + MODEL_BATCH]
-                try:
-                    res = self.model.analyse([p.n.text for p in chunk], explain=True)
-                except Exception as exc:  # the model is an extra signal: rules still answer
-                    log.warning("screening model failed on a batch, rules + indicators only: %s", exc)
-                    continue
-                outputs[i : i + len(res)] = res
-        return [self._verdict(p, out) for p, out in zip(prepared, outputs, strict=True)]
+        inds = [self._indicator_evidence(p) for p in prepared]
+        outputs = self._model_outputs([p.n.text for p in prepared], explain=False)
+        verdicts = [self._verdict(p, out, ie) for p, out, ie in zip(prepared, outputs, inds, strict=True)]
+        if self.model is not None:
+            redo = [i for i, v in enumerate(verdicts) if v.risk != Risk.NONE and outputs[i] is not None]
+            if redo:
+                explained = self._model_outputs([prepared[i].n.text for i in redo], explain=True)
+                for i, out in zip(redo, explained, strict=True):
+                    if out is not None:
+                        verdicts[i] = self._verdict(prepared[i], out, inds[i])
+        return verdicts
+
+    def _model_outputs(self, texts: list[str], *, explain: bool) -> list[ModelOutput | None]:
+        outputs: list[ModelOutput | None] = [None] * len(texts)
+        if self.model is None or not texts:
+            return outputs
+        for i in range(0, len(texts), MODEL_BATCH):
+            chunk = texts[i : i + MODEL_BATCH]
+            try:
+                res = self.model.analyse(chunk, explain=explain)
+            except Exception as exc:  # the model is an extra signal: rules still answer
+                log.warning("screening model failed on a batch, rules + indicators only: %s", exc)
+                continue
+            outputs[i : i + len(res)] = res
+        return outputs
+
+    def _indicator_evidence(self, p: _Prepared) -> list[Evidence]:
+        """fanzha.indicators.screening_evidence, gated: only texts with a run of 5+ letters/digits, a dotted name or
+        an IP (links, numbers, accounts), or an app / screen-share keyword hit, can hold an indicator."""
+        if self.indicators is None:
+            return []
+        if not _MAYBE_INDICATOR.search(p.text) and not (self._app_ids and any(c in p.hit_concepts for c in self._app_ids)):
+            return []
+        try:
+            return list(self.indicators(p.text))
+        except Exception as exc:  # an indicator bug must not take screening down
+            log.warning("indicator evidence failed: %s", exc)
+            return []
 
     # ------------------------------------------------------------------------------------------------ decision
-    def _verdict(self, p: _Prepared, out: ModelOutput | None) -> Verdict:
+    def _verdict(self, p: _Prepared, out: ModelOutput | None, ind_ev: list[Evidence]) -> Verdict:
         cfg = self.config
         cb = cfg.combiner
         th = cfg.thresholds
@@ -279,12 +319,6 @@ class Engine:
             )
 
         # indicators
-        ind_ev: list[Evidence] = []
-        if self.indicators is not None:
-            try:
-                ind_ev = list(self.indicators(text))
-            except Exception as exc:  # an indicator bug must not take screening down
-                log.warning("indicator evidence failed: %s", exc)
         i_score = max(-cb.max_indicator_score, min(sum(e.weight for e in ind_ev), cb.max_indicator_score))
         for e in ind_ev:
             if line_starts is not None and e.span is not None and e.line is None:

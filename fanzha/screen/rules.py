@@ -44,7 +44,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 import ahocorasick
 import yaml
@@ -303,8 +303,7 @@ class CompiledRule:
     examples: Examples = field(default_factory=Examples)
 
 
-@dataclass(frozen=True, slots=True)
-class KeywordHit:
+class KeywordHit(NamedTuple):
     vstart: int  # match-view offsets (noise removed)
     vend: int
     start: int  # normalised-text offsets
@@ -511,6 +510,10 @@ class RuleSet:
             for cid in gate:
                 by_concept.setdefault(cid, []).append(r)
         self._by_concept = {c: tuple(rs) for c, rs in by_concept.items()}
+        self._composites_by_part: dict[str, set[int]] = {}
+        for i, c in enumerate(self.composites):
+            for part in c.parts:
+                self._composites_by_part.setdefault(part, set()).add(i)
 
     # ---------------------------------------------------------------------------------------------------- loading
     @classmethod
@@ -848,8 +851,11 @@ class RuleSet:
                     negated=negated,
                 )
         if fired and self.composites:
-            for c in self.composites:
-                if not eval_expr(c.expr, fired):
+            todo: set[int] = set()
+            for rid in fired:
+                todo |= self._composites_by_part.get(rid, set())
+            for ci, c in enumerate(self.composites):  # definition order: a composite may use an earlier one
+                if ci not in todo or not eval_expr(c.expr, fired):
                     continue
                 parts = [fired[p] for p in c.parts if p in fired]
                 if not parts:
@@ -861,6 +867,7 @@ class RuleSet:
                     for p in parts:
                         if p.absorbed_by is None:
                             fired[p.rule_id] = _replace(p, weight=0.0, absorbed_by=c.id)
+                todo |= self._composites_by_part.get(c.id, set())
                 fired[c.id] = RuleHit(
                     rule_id=c.id,
                     kind="composite",
