@@ -72,7 +72,27 @@ def serve(
         )
     shown = f"[{host}]" if ":" in host else host
     console.print(f"fanzha serving on http://{shown}:{port}/  (console /console, API docs /docs)")
-    uvicorn.run("fanzha.api.app:create_app", factory=True, host=host, port=port, log_level=log_level)
+    uvicorn.run(
+        "fanzha.api.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        log_level=log_level,
+        log_config=_log_config(),
+    )
+
+
+def _log_config() -> dict[str, object]:
+    """uvicorn's logging config with personal data masked in the access log (fanzha.privacy.MaskingFilter)."""
+    import copy
+
+    from uvicorn.config import LOGGING_CONFIG
+
+    cfg = copy.deepcopy(LOGGING_CONFIG)
+    cfg.setdefault("filters", {})["mask_personal_data"] = {"()": "fanzha.privacy.MaskingFilter"}
+    for handler in cfg.get("handlers", {}).values():
+        handler.setdefault("filters", []).append("mask_personal_data")
+    return cfg
 
 
 def register(app: typer.Typer) -> None:

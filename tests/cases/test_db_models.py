@@ -123,3 +123,16 @@ def test_warning_tables(db_url: str, make_user) -> None:
     with session_scope(db_url) as s:
         w2 = s.scalar(select(Warning))
         assert w2 is not None and w2.status == "new" and w2.actions[0].loss_avoided_fen == 100
+
+
+def test_models_and_migrations_agree(db_url: str) -> None:
+    """A model change without a migration (or the reverse) fails here: autogenerate must find nothing to do."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.runtime.migration import MigrationContext
+
+    from fanzha.db.base import Base
+
+    with make_engine(db_url).connect() as conn:
+        ctx = MigrationContext.configure(conn, opts={"compare_type": True})
+        diff = compare_metadata(ctx, Base.metadata)
+    assert diff == [], diff

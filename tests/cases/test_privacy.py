@@ -37,3 +37,22 @@ def test_mask_text_hides_numbers_in_free_text() -> None:
         assert secret not in m, secret
     assert "受害人" in m and "转账" in m
     assert mask_text("金额5000元，2024年3月1日") == "金额5000元，2024年3月1日"  # amounts and dates untouched
+
+
+def test_masking_filter_on_access_log_records() -> None:
+    import logging
+
+    from fanzha.privacy import MaskingFilter
+
+    rec = logging.LogRecord(
+        "uvicorn.access",
+        logging.INFO,
+        __file__,
+        1,
+        '%s - "%s %s HTTP/%s" %d',
+        ("127.0.0.1:5000", "GET", "/api/v1/cases?q=13912345678%20x", "1.1", 200),
+        None,
+    )
+    assert MaskingFilter().filter(rec)
+    out = rec.getMessage()
+    assert "13912345678" not in out and "139****5678" in out and "200" in out
