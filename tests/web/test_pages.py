@@ -324,3 +324,22 @@ def test_case_update_with_optimistic_lock(web: TestClient, make_user: Any) -> No
     assert "已被他人修改" in stale.text
     assert "已破案" in text_of(web.get(url).text.split('id="facts-h"')[1].split("</dl>")[0])
     assert "挽回金额请填写数字" in web.post(url + "/update", data={**upd, "amount_recovered": "x"}).text
+
+
+def test_indicator_lookup_register_and_who_sees_cases(web: TestClient, make_user: Any) -> None:
+    login(web, make_user("desk_officer").username)
+    token = csrf_of(web, "/console/intake")
+    r = web.post("/console/intake/save", data={"csrf_token": token, "narrative": "对方用17000000777联系我", "phones": "17000000777"},
+                 follow_redirects=False)
+    case_url = r.headers["location"]
+    page = web.get("/console/indicators", params={"q": "170 0000 0777"})
+    assert page.status_code == 200 and 'id="register-entry"' in page.text
+    assert f'href="{case_url}"' in page.text
+    assert "虚拟运营商" in page.text  # the reasons of fanzha.indicators.check
+    unknown = web.get("/console/indicators", params={"q": "这不是号码也不是网址"})
+    assert unknown.status_code == 200 and "无法识别" in unknown.text
+    web.cookies.clear()
+    login(web, make_user("bank_teller").username)
+    page = web.get("/console/indicators", params={"q": "17000000777"})
+    assert page.status_code == 200 and 'id="register-entry"' in page.text
+    assert "/console/cases/" not in page.text  # bank staff see the register, not the cases behind it
