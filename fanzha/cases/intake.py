@@ -513,7 +513,23 @@ def _resolve_roles(doc: _Doc, amts: list[_Amt]) -> list[_Role]:
             roles[i] = _Role(r.amt, "pay", f"borrowed/withdrawn, then handed over ({nxt[:10]})")
         elif r.role == "staged":
             roles[i] = _Role(r.amt, "ignore", r.why + ", not shown handed over")
+    # officers often write the fraudster's instruction for what the victim then did ("对方以…为由，让其先后转账1万元、
+    # 2万元至对方账户"). When nothing else was paid, no refusal is recorded and the instruction names where the money
+    # went or that it went in instalments, the instructed amounts are taken as paid (the officer reviews it).
+    if not any(r.role in ("pay", "total_loss", "total_paid") for r in roles) and not _REFUSAL.search(doc.text):
+        for i, r in enumerate(roles):
+            if r.role == "demand" and not r.why.startswith("only intended"):
+                clause = doc.text[doc.clause_start(r.amt.start) : doc.clause_end(r.amt.start)]
+                if _DONE_SHAPE.search(clause):
+                    roles[i] = _Role(r.amt, "pay", r.why + "; no refusal stated and the transfer has a destination")
     return roles
+
+
+_REFUSAL = re.compile(
+    r"未转|没有转|没转|不转|拒绝|未造成|没有造成|未受|没有损失|无损失|未付|没有付|没付|未支付|没有支付|没有再|未汇|没汇|"
+    r"识破|劝阻|拦截|止付|觉得可疑|觉得不对|察觉|没有输入|未输入|犹豫|准备"
+)
+_DONE_SHAPE = re.compile(r"先后|分别|陆续|分[两三四五六七八九十\d]+[次笔]|(?:至|到|入)(?:对方)?(?:指定|提供)?的?[^，。；]{0,6}(?:账户|账号|银行卡|卡上|卡里|卡号)")
 
 
 # ---------------------------------------------------------------------------------------------------- extraction

@@ -328,3 +328,11 @@ def test_card_typed_into_a_phishing_page_is_the_victims() -> None:
 
 def test_moments_is_wechat() -> None:
     assert extract("报案人在朋友圈看到低价转让的演唱会门票", reported_at=REP).channels == ["微信"]
+
+
+def test_instruction_with_destination_and_no_refusal_counts_as_paid() -> None:
+    text = "对方以交保证金为由，让其先后转账1万元、2万元至对方账户6236689481131144028。"
+    assert amount(text) == Decimal(30000)
+    # but not when a refusal is recorded, nor when something else was paid
+    assert amount("对方让其转账1万元至对方账户，报案人觉得可疑，未转账") is None
+    assert amount("报案人转了500元。对方又让其转账1万元至对方账户") == Decimal(500)
