@@ -37,7 +37,6 @@ from fanzha.web.common import (
     render,
     yuan,
 )
-from fanzha.web.sessions import load_session
 
 log = logging.getLogger("fanzha.web")
 
@@ -141,13 +140,6 @@ def denied(request: Request, session: Session = SessionDep) -> Response:
     if user is None:
         return login_redirect(request)
     return error_page(request, 403, "无权访问", "你的账号没有可用的工作台页面。如需开通，请联系管理员。", user)
-
-
-# ---------------------------------------------------------------- helpers for the pages below
-
-
-def _ws_flash(request: Request, msg: str) -> None:
-    load_session(request).flash.append(msg)
 
 
 # ---------------------------------------------------------------- dashboard (analyst, admin)
