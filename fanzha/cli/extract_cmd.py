@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -84,11 +85,18 @@ def _open_in(path: str) -> Iterator[IO[bytes]]:
 
 @contextmanager
 def _open_out(path: str) -> Iterator[IO[str]]:
+    """stdout, or a temporary file renamed over ``path`` only when the whole run succeeded (no half-written file)."""
     if path == "-":
         yield sys.stdout
         return
-    with Path(path).open("w", encoding="utf-8") as fh:
-        yield fh
+    target = Path(path)
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    try:
+        with tmp.open("w", encoding="utf-8") as fh:
+            yield fh
+        os.replace(tmp, target)
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 def _lines(fh: IO[bytes]) -> Iterator[bytes]:

@@ -79,3 +79,12 @@ def test_missing_input_file_is_a_clear_error(tmp_path: Path) -> None:
 def test_no_arguments_is_a_clear_error() -> None:
     res = runner.invoke(app, ["extract"])
     assert res.exit_code == 2
+
+
+def test_output_is_replaced_atomically(tmp_path: Path) -> None:
+    out = tmp_path / "out.jsonl"
+    out.write_text("previous results\n", encoding="utf-8")
+    res = runner.invoke(app, ["extract", "-i", "-", "-o", str(out), "-q"], input=json.dumps(GOOD) + "\n")
+    assert res.exit_code == 0
+    assert _records(out.read_text(encoding="utf-8"))[0]["id"] == "a1"
+    assert [p.name for p in tmp_path.iterdir()] == ["out.jsonl"]  # no temporary file left behind
