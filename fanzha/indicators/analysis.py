@@ -214,6 +214,23 @@ def _brand_checks(a: Analysis, host: str, sub: str, dom: str, suf: str) -> None:
             )
             a.details["imitates"] = _imitates(b)
             return
+    # 5. typosquatting: omission, repetition, transposition, replacement (edit distance). Before substring
+    #    matches: cmbchian is CMB's cmbchina, not CMBC's cmbc.
+    for t in [unicode_dom, *tokens]:
+        if len(t) < 4:
+            continue
+        for lab, b in labels.items():
+            if len(lab) < 4 or t == lab or t in labels:
+                continue
+            if _typo_of(t, lab):
+                a.add(
+                    "URL_TYPOSQUAT",
+                    "high",
+                    4.0,
+                    f"{t} 与 {lab}（{b.brand}，官方 {b.domains[0]}）只差一两个字母，属仿冒域名",
+                )
+                a.details["imitates"] = _imitates(b)
+                return
     for k, b in kw.items():
         if len(k) >= 4 and k in unicode_dom and k != unicode_dom:
             a.add(
@@ -234,23 +251,23 @@ def _brand_checks(a: Analysis, host: str, sub: str, dom: str, suf: str) -> None:
             )
             a.details["imitates"] = _imitates(b)
             return
-    # 5. typosquatting: omission, repetition, transposition, keyboard-neighbour replacement (edit distance)
-    for t in [unicode_dom, *tokens]:
-        if len(t) < 4:
-            continue
-        for lab, b in labels.items():
-            if len(lab) < 4 or t == lab or t in labels:
-                continue
-            limit = 1 if len(lab) <= 6 else 2
-            if abs(len(t) - len(lab)) <= limit and OSA.distance(t, lab) <= limit:
-                a.add(
-                    "URL_TYPOSQUAT",
-                    "high",
-                    4.0,
-                    f"{t} 与 {lab}（{b.brand}，官方 {b.domains[0]}）只差一两个字母，属仿冒域名",
-                )
-                a.details["imitates"] = _imitates(b)
-                return
+
+
+def _typo_of(t: str, lab: str) -> bool:
+    """dnstwist-style: is ``t`` an omission / repetition / transposition / replacement of the official ``lab``?
+
+    Short labels (<= 5 letters: icbc, cmbc, cmcc ...) sit one substitution apart from each other, so for them only
+    a transposition, a repeated letter or an omitted letter counts; 6-8 letters allow one edit; longer ones two.
+    """
+    d = abs(len(t) - len(lab))
+    if len(lab) <= 5:
+        if len(t) == len(lab):
+            return sorted(t) == sorted(lab) and OSA.distance(t, lab) == 1  # transposition
+        if len(t) == len(lab) + 1:  # repetition: "iccbc"
+            return any(t[i] == t[i + 1] and t[:i] + t[i + 1 :] == lab for i in range(len(t) - 1))
+        return len(t) == len(lab) - 1 and len(lab) >= 5 and OSA.distance(t, lab) == 1  # omission
+    limit = 1 if len(lab) <= 8 else 2
+    return d <= limit and OSA.distance(t, lab) <= limit
 
 
 def analyse_url(value: str) -> Analysis:

@@ -23,8 +23,13 @@ LOOKALIKES = [
     ("http://аpple.com/id", "URL_HOMOGLYPH", "苹果"),  # Cyrillic а, punycode xn--pple-43d
     ("taoboa.com", "URL_TYPOSQUAT", "淘宝"),
     ("xn--80ak6aa92e.com", "URL_HOMOGLYPH", "苹果"),  # аррӏе.com, all Cyrillic
-    ("alipayy.com", "URL_BRAND_LOOKALIKE", "支付宝"),
+    ("alipayy.com", "URL_TYPOSQUAT", "支付宝"),
+    ("alipay-help.com", "URL_BRAND_LOOKALIKE", "支付宝"),
     ("pinduodou.com", "URL_TYPOSQUAT", "拼多多"),
+    ("iccbc.com", "URL_TYPOSQUAT", "工商银行"),  # repetition
+    ("ibcc.com.cn", "URL_TYPOSQUAT", "工商银行"),  # transposition
+    ("alipy.com", "URL_TYPOSQUAT", "支付宝"),  # omission
+    ("cmbchian.com", "URL_TYPOSQUAT", "招商银行"),  # transposition in a long label
     ("icbc.cc", "URL_TLD_SWAP", "工商银行"),
     ("12306.top", "URL_TLD_SWAP", "中国铁路12306"),
     ("12306-cn.top", "URL_BRAND_LOOKALIKE", "中国铁路12306"),
