@@ -525,6 +525,7 @@ def _resolve_roles(doc: _Doc, amts: list[_Amt]) -> list[_Role]:
     return roles
 
 
+_BACKGROUND = re.compile(r"曾经|曾在|曾于|曾用|以前|早年|当年|大学|读书|上学|学生时|毕业|办理过|注册过|借过|贷过|开通过")
 _REFUSAL = re.compile(
     r"未转|没有转|没转|不转|拒绝|未造成|没有造成|未受|没有损失|无损失|未付|没有付|没付|未支付|没有支付|没有再|未汇|没汇|"
     r"识破|劝阻|拦截|止付|觉得可疑|觉得不对|察觉|没有输入|未输入|犹豫|准备"
@@ -753,6 +754,9 @@ def extract(narrative: str, reported_at: datetime | str | None = None) -> CaseEl
     # ---- time of the first fraud-related event
     occurred: TimeMention | None = None
     past = [m for m in times if m.value.date() <= ref.date()]  # the report day counts whole (report times are loose)
+    # background ("其2019年读大学时曾在…贷过款") is not the fraud: skipped unless nothing else is dated
+    recent = [m for m in past if not _BACKGROUND.search(doc.text[doc.clause_start(m.start) : doc.clause_end(m.start)])]
+    past = recent or past
     if past:
         occurred = min(past, key=lambda m: (m.value.date(), m.start))
         ev("occurred_at", occurred.formatted(), (occurred.start, occurred.end), f"earliest event date ({occurred.why})")

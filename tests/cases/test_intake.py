@@ -336,3 +336,10 @@ def test_instruction_with_destination_and_no_refusal_counts_as_paid() -> None:
     # but not when a refusal is recorded, nor when something else was paid
     assert amount("对方让其转账1万元至对方账户，报案人觉得可疑，未转账") is None
     assert amount("报案人转了500元。对方又让其转账1万元至对方账户") == Decimal(500)
+
+
+def test_background_dates_are_not_the_occurrence() -> None:
+    text = "报案人称其2019年读大学时曾在网贷平台借过款。前天下午接到自称银保监会的电话，称需注销校园贷账户，报案人转账3万元。"
+    assert extract(text, reported_at=REP).occurred_at_str() == "2024-03-06"
+    # when only the background is dated, it is still shown (the officer corrects it)
+    assert extract("报案人2019年3月读大学时曾注册过网贷账户", reported_at=REP).occurred_at_str() == "2019-03-01"
