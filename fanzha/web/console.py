@@ -596,7 +596,9 @@ async def intake_extract(request: Request, session: Session = SessionDep) -> Res
                             errors=["自动提取失败，请手工填写案件要素。"])
     from fanzha.web.highlight import highlight
 
-    return _intake_page(request, user, form=form, marked=highlight(narrative, spans), extracted=elements,
+    known = _known_indicators(session, form)
+    session.commit()
+    return _intake_page(request, user, form=form, marked=highlight(narrative, spans), extracted=known,
                         show_form=True)
 
 
@@ -639,6 +641,38 @@ async def intake_save(request: Request, session: Session = SessionDep) -> Respon
         n_links = 0
     msg = f"案件 {case.case_no} 已保存。" + (f"发现 {n_links} 起关联案件，见下方串并案。" if n_links else "暂未发现关联案件。")
     return redirect(request, f"/console/cases/{case.id}", flash=msg)
+
+
+INTAKE_KINDS = {"phones": "phone", "qq": "qq", "wechat": "wechat", "alipay": "alipay", "urls": "url",
+                "bank_cards": "bank_card", "payee_accounts": None, "apps": "app"}
+
+
+def _known_indicators(session: Session, form: dict[str, Any]) -> list[dict[str, Any]]:
+    """Each extracted indicator with its offline check and what the register already knows (before saving)."""
+    try:
+        ind = need("fanzha.indicators", "check", "detect_kind")
+        register = need("fanzha.cases.register", "find")
+    except NotReady:
+        return []
+    rows: list[dict[str, Any]] = []
+    seen: set[tuple[str, str]] = set()
+    for name, kind in INTAKE_KINDS.items():
+        for value in _lines(form.get(name) or ""):
+            k = kind or ind.detect_kind(value)
+            if not k:
+                continue
+            try:
+                res = ind.check(value, k)
+                if (res.kind, res.normalized) in seen:
+                    continue
+                seen.add((res.kind, res.normalized))
+                entry = register.find(session, res.kind, value)
+            except ValueError:
+                continue
+            rows.append({"kind": res.kind, "value": res.normalized, "risk": res.risk, "reasons": res.reasons[:2],
+                         "reports": entry.report_count if entry else 0,
+                         "cases": len(entry.case_links) if entry else 0})
+    return rows
 
 
 def _form_from_post(posted: dict[str, Any]) -> dict[str, Any]:

@@ -271,6 +271,10 @@ def test_intake_extract_save_and_linked_case_shown(page: Any) -> None:
     page.get_by_label("报案人陈述").fill("报案人称昨天接到17012340001来电，对方自称快递客服要理赔，骗走5000元。")
     page.get_by_role("button", name="提取要素").click()
     page.locator("#case-form").wait_for()
+    # before saving, the officer already sees that the number is known from the first case
+    known = page.locator("#known-indicators tr.known", has_text="17012340001")
+    assert known.count() == 1 and int(known.locator("td").nth(4).inner_text()) >= 1
+    shot(page, "console-intake-known")
     phones = page.locator("#f-phones")
     if "17012340001" not in phones.input_value():
         phones.fill((phones.input_value() + "\n17012340001").strip())
