@@ -20,6 +20,7 @@ import json
 import logging
 import time
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -337,7 +338,7 @@ class CharNgramModel:
         k_max = self.max_explained
         if k_max <= 0 or Xm.nnz == 0:
             return out
-        # 1. candidate features per row: the k_max * 6 largest positive contributions (one float sort over nnz)
+        # 1. candidate features per row: the k_max * 4 largest positive contributions (one float sort over nnz)
         n_docs = Xm.shape[0]
         rows = np.repeat(np.arange(n_docs, dtype=np.int64), np.diff(Xm.indptr))
         contrib_nz = self._fraud_w[Xm.indices] * Xm.data
@@ -350,7 +351,7 @@ class CharNgramModel:
         r_sorted = r[o]
         row_first = np.searchsorted(r_sorted, np.arange(n_docs))
         rank = np.arange(o.size) - row_first[r_sorted]
-        sel = pos[o[rank < k_max * 6]]
+        sel = pos[o[rank < k_max * 4]]
         cand_unsorted = (rows[sel] << self.n_bits) | Xm.indices[sel].astype(np.int64)
         ordr = np.argsort(cand_unsorted)
         cand_keys = cand_unsorted[ordr]
@@ -365,7 +366,10 @@ class CharNgramModel:
         if not doc.size:
             return out
         contrib = cand_contrib[at[keep]]
-        o = np.lexsort((start, occ_keys))
+        if doc.max() < (1 << (43 - self.n_bits)) and start.max() < (1 << 20):
+            o = np.argsort((occ_keys << 20) | start)  # one int64 key: (doc, feature, start)
+        else:
+            o = np.lexsort((start, occ_keys))
         first = np.ones(o.size, dtype=bool)
         first[1:] = occ_keys[o][1:] != occ_keys[o][:-1]
         o = o[first]
@@ -377,10 +381,17 @@ class CharNgramModel:
             i = int(d_sorted[b0])
             text = texts[i]
             chosen: list[ModelFeature] = []
-            for j in o[b0 : min(b1, b0 + k_max * 6)].tolist():
+            spans: list[tuple[int, int]] = []
+            for j in o[b0 : min(b1, b0 + k_max * 4)].tolist():
                 s, e = int(start[j]), int(end[j])
-                if any(c.start <= s and e <= c.end for c in chosen):
+                inside = False
+                for cs, ce in spans:
+                    if cs <= s and e <= ce:
+                        inside = True
+                        break
+                if inside:
                     continue
+                spans.append((s, e))
                 chosen.append(ModelFeature(ngram=text[s:e], start=s, end=e, weight=round(float(contrib[j]), 4)))
                 if len(chosen) >= k_max:
                     break
@@ -526,6 +537,41 @@ def stratified_holdout(keys: Sequence[str], fraction: float, seed: int) -> np.nd
     return mask
 
 
+@dataclass(frozen=True)
+class TrainingCorpus:
+    """The texts ``train`` learns from, in a deterministic order (corpus files sorted by name, then synthetic)."""
+
+    raw: list[str]
+    texts: list[str]  # normalised
+    categories: list[str]
+    typologies: list[str | None]
+    files: list[str]
+    labels: list[str | None]  # each source's own label (None for synthetic)
+
+    def holdout_mask(self, fraction: float, seed: int) -> np.ndarray:
+        """The held-out split of ``train`` (stratified per file and category)."""
+        keys = [f"{f}|{c}" for f, c in zip(self.files, self.categories, strict=True)]
+        return stratified_holdout(keys, fraction, seed)
+
+
+def training_corpus(paths: Sequence[Path], *, seed: int = 0, synthetic_per_template: int = 40) -> TrainingCorpus:
+    from fanzha.screen.labels import read_corpus
+    from fanzha.screen.trainsets import generate
+
+    recs = list(read_corpus(sorted(Path(p) for p in paths)))
+    syn = generate(synthetic_per_template, seed=seed) if synthetic_per_template > 0 else []
+    raw = [r.text for r in recs] + [s.text for s in syn]
+    types: list[str | None] = [None if r.typology is None else r.typology.value for r in recs]
+    return TrainingCorpus(
+        raw=raw,
+        texts=normalise_all(raw),
+        categories=[r.category.value for r in recs] + [s.category for s in syn],
+        typologies=types + [s.typology for s in syn],
+        files=[r.file for r in recs] + ["synthetic"] * len(syn),
+        labels=[r.label for r in recs] + [None] * len(syn),
+    )
+
+
 def train(
     paths: Sequence[Path],
     *,
@@ -538,18 +584,10 @@ def train(
 
     Returns the model (fitted on the non-held-out part) and a summary (counts per label, held-out metrics).
     """
-    from fanzha.screen.labels import read_corpus
-    from fanzha.screen.trainsets import generate
-
-    recs = list(read_corpus(sorted(Path(p) for p in paths)))
-    syn = generate(synthetic_per_template, seed=seed) if synthetic_per_template > 0 else []
-    raw = [r.text for r in recs] + [s.text for s in syn]
-    cats = [r.category.value for r in recs] + [s.category for s in syn]
-    types: list[str | None] = [None if r.typology is None else r.typology.value for r in recs]
-    types += [s.typology for s in syn]
-    files = [r.file for r in recs] + ["synthetic"] * len(syn)
-    texts = normalise_all(raw)
-    test = stratified_holdout([f"{f}|{c}" for f, c in zip(files, cats, strict=True)], holdout, seed)
+    tc = training_corpus(paths, seed=seed, synthetic_per_template=synthetic_per_template)
+    texts, cats, types, files = tc.texts, tc.categories, tc.typologies, tc.files
+    syn = [f for f in files if f == "synthetic"]
+    test = tc.holdout_mask(holdout, seed)
     tr = np.flatnonzero(~test)
     model = CharNgramModel(random_state=seed, **(params or {}))
     model.fit([texts[i] for i in tr], [cats[i] for i in tr], typology=[types[i] for i in tr])
