@@ -55,6 +55,16 @@ _PHONE = re.compile(r"(?<!\d)(?:1[3-9]\d{9}|0\d{2,3}-?\d{7,8}|400-?\d{3}-?\d{4}|
 _OFFICIAL_NUMBER = re.compile(r"(?<!\d)(?:95\d{3,4}|1\d{4}|96110|110)(?!\d)")
 
 
+# cues matched in the rules' automaton; the others (request markers, sender names) are checked only when needed
+AC_CUES = frozenset({"negator", "warning", "news", "reported", "ask"})
+
+
+@lru_cache(maxsize=1)
+def _request_re() -> re.Pattern[str]:
+    words = sorted(load_cues().get("request", ()), key=len, reverse=True)
+    return re.compile("|".join(re.escape(w) for w in words)) if words else re.compile(r"(?!)")
+
+
 @lru_cache(maxsize=1)
 def load_cues() -> dict[str, list[str]]:
     raw = yaml.safe_load(CUES_PATH.read_text(encoding="utf-8"))
@@ -190,9 +200,9 @@ def analyse(
 
     def asks() -> bool:
         """Non-negated request words right after a request marker, links, phone numbers (not short official ones)."""
-        markers = [h.end for h in _cue_hits(scan, ruleset, "request")]
+        req = _request_re()
         for h in _cue_hits(scan, ruleset, "ask"):
-            if not in_scopes(h.start, scopes) and any(0 <= h.start - e <= 6 for e in markers):
+            if not in_scopes(h.start, scopes) and req.search(n.text, max(0, h.start - 6), h.start + 1):
                 return True
         return bool(_URL.search(low) or _PHONE.search(text))
 

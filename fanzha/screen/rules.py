@@ -696,10 +696,11 @@ class RuleSet:
             known.add(rid)
 
         # context cues (fanzha/screen/context.yaml) ride in the same automaton: one pass for everything
-        from fanzha.screen.context import load_cues
+        from fanzha.screen.context import AC_CUES, load_cues
 
         for cue_name, kws in load_cues().items():
-            add_concept(f"ctx.{cue_name}", kws)
+            if cue_name in AC_CUES:
+                add_concept(f"ctx.{cue_name}", kws)
 
         automaton = ahocorasick.Automaton()
         table: dict[str, set[int]] = {}
