@@ -77,11 +77,11 @@ class Cluster:
         return (self.last_reported_at - self.first_reported_at).total_seconds() / 86400
 
 
-def direct_links_stmt(case_id: int, limit: int = MAX_LINK_ROWS) -> Select[int, int]:
-    """(case_id, indicator_id) of the other cases sharing an indicator with ``case_id`` (bench uses it too)."""
+def direct_links_stmt(case_id: int, limit: int = MAX_LINK_ROWS) -> Select[int, int, str, str]:
+    """(case_id, indicator_id, kind, value) of the other cases sharing an indicator with ``case_id``."""
     mine, other = aliased(CaseIndicator), aliased(CaseIndicator)
     return (
-        select(other.case_id, other.indicator_id)
+        select(other.case_id, other.indicator_id, Indicator.kind, Indicator.value)
         .select_from(mine)
         .join(other, other.indicator_id == mine.indicator_id)
         .join(Indicator, Indicator.id == mine.indicator_id)
@@ -90,12 +90,14 @@ def direct_links_stmt(case_id: int, limit: int = MAX_LINK_ROWS) -> Select[int, i
     )
 
 
-def second_links_stmt(case_id: int, direct_ids: list[int], limit: int = MAX_LINK_ROWS) -> Select[int, int, int]:
-    """(case_id, via_case_id, indicator_id) of cases sharing an indicator with a directly linked case."""
+def second_links_stmt(
+    case_id: int, direct_ids: list[int], limit: int = MAX_LINK_ROWS
+) -> Select[int, int, int, str, str]:
+    """(case_id, via_case_id, indicator_id, kind, value) of cases sharing an indicator with a direct link."""
     mid, far = aliased(CaseIndicator), aliased(CaseIndicator)
     exclude = [*direct_ids, case_id]
     return (
-        select(far.case_id, mid.case_id, far.indicator_id)
+        select(far.case_id, mid.case_id, far.indicator_id, Indicator.kind, Indicator.value)
         .select_from(mid)
         .join(far, far.indicator_id == mid.indicator_id)
         .join(Indicator, Indicator.id == mid.indicator_id)
@@ -114,9 +116,11 @@ def linked_cases(session: Session, case_id: int, *, depth: int = 2) -> LinkResul
     rows = session.execute(direct_links_stmt(case_id, MAX_LINK_ROWS + 1)).all()
     if len(rows) > MAX_LINK_ROWS:
         truncated, rows = True, rows[:MAX_LINK_ROWS]
+    inds: dict[int, Shared] = {}
     direct_shared: dict[int, set[int]] = defaultdict(set)
-    for cid, iid in rows:
+    for cid, iid, kind, value in rows:
         direct_shared[cid].add(iid)
+        inds[iid] = Shared(iid, kind, value)
 
     second_shared: dict[int, set[int]] = defaultdict(set)
     second_via: dict[int, set[int]] = defaultdict(set)
@@ -127,14 +131,12 @@ def linked_cases(session: Session, case_id: int, *, depth: int = 2) -> LinkResul
         rows2 = session.execute(second_links_stmt(case_id, direct_ids, MAX_LINK_ROWS + 1)).all()
         if len(rows2) > MAX_LINK_ROWS:
             truncated, rows2 = True, rows2[:MAX_LINK_ROWS]
-        for cid, via, iid in rows2:
+        for cid, via, iid, kind, value in rows2:
             second_shared[cid].add(iid)
             second_via[cid].add(via)
+            inds[iid] = Shared(iid, kind, value)
 
-    case_ids = set(direct_shared) | set(second_shared)
-    ind_ids = {i for s in direct_shared.values() for i in s} | {i for s in second_shared.values() for i in s}
-    cases = _case_meta(session, case_ids)
-    inds = _indicator_meta(session, ind_ids)
+    cases = _case_meta(session, set(direct_shared) | set(second_shared))
 
     def build(cid: int, iids: set[int], degree: int, via: set[int]) -> Link:
         no, typ, rep, loss = cases.get(cid, ("", None, None, 0))
