@@ -38,7 +38,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
-from fanzha.cases.timeparse import TimeMention, find_times, fold, parse_reported_at
+from fanzha.cases.timeparse import TimeMention, cn_small_int, find_times, fold, parse_reported_at
 
 __all__ = ["CaseElements", "ElementEvidence", "Transfer", "extract", "MAX_CHARS"]
 
@@ -184,6 +184,7 @@ class _Lexicon:
     extra_apps: re.Pattern[str]
     cues: dict[str, re.Pattern[str]]
     own_before: re.Pattern[str]
+    own_intro: re.Pattern[str]
     payee_before: re.Pattern[str]
     payee_after: re.Pattern[str]
     account_before: re.Pattern[str]
@@ -221,6 +222,7 @@ def lexicon() -> _Lexicon:
         extra_apps=re.compile(_alt(data["extra_apps"], escape=True)),
         cues=cues,
         own_before=re.compile(data["own_before"]),
+        own_intro=re.compile(data["own_intro"]),
         payee_before=re.compile(data["payee_before"]),
         payee_after=re.compile(data["payee_after"]),
         account_before=re.compile(data["account_before"]),
@@ -305,8 +307,12 @@ _BRACKET_CLOSE = re.compile(r"(?<=[\d０-９])\s*[）)\]】]")
 _PLUS_00 = re.compile(r"[+＋](?=[0０][0０][1-9１-９])")  # "+0086…" caller IDs: the shared extractor wants "0086…"
 
 
+_BRACKETED_ID = re.compile(r"[（(]([A-Za-z0-9_\-]{5,24})[）)]")  # "微信（zhuli_520）"
+
+
 def _unbracket(text: str) -> str:
     text = _PLUS_00.sub(" ", text)
+    text = _BRACKETED_ID.sub(lambda m: " " + m.group(1) + " ", text)
     text = _BRACKET_OPEN.sub(lambda m: " " * len(m.group(0)), text)
     return _BRACKET_CLOSE.sub(lambda m: " " * len(m.group(0)), text)
 
@@ -323,6 +329,7 @@ def _indicators(text: str) -> list[_Ind]:
     return out
 
 
+_DOWNLOADED = re.compile(r"(?:下载|下了|安装|装了)了?(?:一个|个|一款|款)?(?:叫|名为|名叫)?[“\"「『]([^”\"」』\s，。]{2,12})[”\"」』]")
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
 _CN_MOBILE = re.compile(r"1[3-9]\d{9}")
 
@@ -400,7 +407,7 @@ def _amounts(doc: _Doc, taken: list[tuple[int, int]]) -> list[_Amt]:
 
 _CUE_PRIORITY = ("total_loss", "total_paid", "received", "ignore", "staged", "pay")
 _BARE_TOTAL = re.compile(r"(?:共计|合计|总共|累计|一共|总计)(?:人民币)?[:：]?\s*$")
-_ENUM_START = re.compile(r"^\s*(?:分别|各|依次|金额)")
+_ENUM_START = re.compile(r"^\s*(?:分别|各|依次|金额|第[一二三四五六七八九十\d]{1,3}[次笔单回期])")
 _COMPLIANCE = re.compile(r"按[^，。；]{0,6}要求")
 _PERFECTIVE = re.compile(r"^(?:了|完|过)")
 _INTENT = re.compile(r"(?:准备|打算|想|拟|正要|正准备)[^，。；]{0,3}$")
@@ -444,15 +451,33 @@ def _amount_role(doc: _Doc, a: _Amt) -> _Role:
     left = doc.text[max(cs, a.start - 40) : a.start]
     after = doc.text[a.end : doc.clause_end(a.end)]
     clause = doc.text[cs : doc.clause_end(a.start)]
+    mult = _COUNT_OF.search(left)
+    if mult is not None and lx.cues["pay"].search(left[: mult.start()]):
+        # "购买了5张面值1000元的京东E卡": the victim paid count × face value
+        n = cn_small_int(mult.group(1))
+        if n and 1 < n <= 1000:
+            return _Role(_Amt(a.start, a.end, a.value * n, a.raw, a.bare), "pay", f"{n} × {a.raw} bought (gift cards)")
+    if lx.cues["own_destination"].search(after):
+        return _Role(a, "ignore", "moved to the victim's own account, not lost")
     if lx.cues["passive_after"].search(after):
         return _Role(a, "pay", "debited from the victim (被…转走/扣/盗刷)")
     if lx.cues["claim_clause"].search(clause):
         return _Role(a, "ignore", "claimed by the fraudster (截图/称已)")
     got = _left_cue(doc, left)
     if got is None and _ENUM_START.search(clause) and cs > 0:
-        # "…共向APP充值四次，分别为：1万元、2万元" – the list takes the verb of the clause before
-        pcs = doc.clause_start(cs - 1)
-        got = _left_cue(doc, doc.text[pcs : cs - 1])
+        # "…共向APP充值四次，分别为：1万元、2万元" / "打了三次钱，第一次两万，第二次五万" – a list takes the verb of
+        # the clause before it (back over further list clauses, within the sentence)
+        ss, _ = doc.sentence_span(a.start)
+        pce = cs - 1
+        for _ in range(6):
+            if pce <= ss:
+                break
+            pcs = doc.clause_start(pce - 1) if pce > 0 else 0
+            prev_clause = doc.text[pcs:pce]
+            got = _left_cue(doc, prev_clause)
+            if got is not None or not _ENUM_START.search(prev_clause):
+                break
+            pce = pcs - 1
     if got is not None and got[0] == "total_paid" and _BARE_TOTAL.search(left):
         # a bare 共计 takes the meaning of the cue before it ("佣金共计36元" is money received)
         before = left[: _BARE_TOTAL.search(left).start()]  # type: ignore[union-attr]
@@ -526,6 +551,7 @@ def _resolve_roles(doc: _Doc, amts: list[_Amt]) -> list[_Role]:
 
 
 _BACKGROUND = re.compile(r"曾经|曾在|曾于|曾用|以前|早年|当年|大学|读书|上学|学生时|毕业|办理过|注册过|借过|贷过|开通过")
+_COUNT_OF = re.compile(r"(\d{1,3}|[一二两三四五六七八九十]{1,3})(?:张|个|份|套)(?:面值|面额)(?:为|是)?\s*$")
 _REFUSAL = re.compile(
     r"未转|没有转|没转|不转|拒绝|未造成|没有造成|未受|没有损失|无损失|未付|没有付|没付|未支付|没有支付|没有再|未汇|没汇|"
     r"识破|劝阻|拦截|止付|觉得可疑|觉得不对|察觉|没有输入|未输入|犹豫|准备"
@@ -559,7 +585,7 @@ def _typology(text: str) -> tuple[str | None, str | None]:
     return v.type, v.subtype
 
 
-def _channels(doc: _Doc, evidence: list[ElementEvidence]) -> list[str]:
+def _channels(doc: _Doc, evidence: list[ElementEvidence], own_starts: list[int]) -> list[str]:
     lx = lexicon()
     found: list[tuple[int, str]] = []
     for ch in lx.channels:
@@ -571,6 +597,8 @@ def _channels(doc: _Doc, evidence: list[ElementEvidence]) -> list[str]:
                 continue
             clause = doc.text[doc.clause_start(s) : doc.clause_end(s)]
             if lx.check_clause.search(clause) and not re.search(r"接到|收到|来电|打来|添加|加了", clause):
+                continue
+            if any(0 <= o - e <= 4 for o in own_starts):  # "联系电话：<the victim's number>" is not a channel
                 continue
             found.append((s, ch.name))
             a, b = doc.o_span(s, e)
@@ -616,7 +644,7 @@ def extract(narrative: str, reported_at: datetime | str | None = None) -> CaseEl
         taken.append((s, e))
         left = doc.left(s, 16)
         left_wide = doc.left(s, 24)
-        own = bool(lx.own_before.search(left))
+        own = bool(lx.own_before.search(left)) or bool(lx.own_intro.search(doc.left(s, 24, clause=False)))
         if ind.kind in ("phone", "qq", "wechat", "bank_card", "alipay") and own:
             others.append(OtherNumber(kind=ind.kind, value=ind.value, role="victim", span=ind.span))
             ev("other_numbers", ind.value, ind.span, "the victim's own (context: " + left[-8:] + ")")
@@ -681,8 +709,18 @@ def extract(narrative: str, reported_at: datetime | str | None = None) -> CaseEl
             apps.append(text[a:b])
             ev("apps", text[a:b], (a, b), why)
 
+    # a quoted name right after a download verb ("让我下了个“牛股宝典”") is an app even without "APP" after it
+    for m in _DOWNLOADED.finditer(doc.text):
+        name_n = m.group(1)
+        if name_n in have or name_n in lx.not_app_names:
+            continue
+        have.add(name_n)
+        a, b = doc.o_span(*m.span(1))
+        apps.append(text[a:b])
+        ev("apps", text[a:b], (a, b), "app the victim was told to download")
+
     # ---- channels (lexicon + what the indicators imply)
-    channels = _channels(doc, evidence)
+    channels = _channels(doc, evidence, [doc.n(o.span[0]) for o in others if o.role == "victim"])
 
     def add_channel(name: str, why: str) -> None:
         if name not in channels:

@@ -343,3 +343,31 @@ def test_background_dates_are_not_the_occurrence() -> None:
     assert extract(text, reported_at=REP).occurred_at_str() == "2024-03-06"
     # when only the background is dated, it is still shown (the officer corrects it)
     assert extract("报案人2019年3月读大学时曾注册过网贷账户", reported_at=REP).occurred_at_str() == "2019-03-01"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("报案人按要求购买了5张面值1000元的京东E卡，并将卡密发给对方", "5000"),
+        ("报案人充值了520元后提现了600元，随后又充值了3000元、8000元", "10920"),
+        ("报案人将存款共计31.5万元集中转到其本人的建设银行卡上，后通过快递将装有现金10万元的包裹寄到广州", "100000"),
+        ("卡内余额12,345.67元中的12,000元被转走", "12000"),
+        ("收到一条积分可兑换288元现金红包的短信，随后卡内被扣款1000元", "1000"),
+        ("我前后往里面打了三次钱，第一次两万，第二次五万，第三次八万，现在提不出来", "150000"),
+    ],
+)
+def test_counts_own_accounts_and_ordinals(text: str, expected: str) -> None:
+    assert amount(text) == Decimal(expected)
+
+
+def test_reporters_own_contact_is_not_a_phone_nor_a_channel() -> None:
+    el = extract("报案人张某（联系电话：13511112233）称，2月8日在QQ上被“老同学”借钱", reported_at=REP)
+    assert el.phones == [] and el.channels == ["QQ"]
+    el = extract("我叫刘某，电话是18712345678。我在抖音刷到一个直播", reported_at=REP)
+    assert el.phones == [] and el.channels == ["短视频平台"]
+
+
+def test_quoted_download_is_an_app_and_bracketed_wechat_is_found() -> None:
+    el = extract("加了她的助理微信（zhuli_520），她让我下了个“牛股宝典”", reported_at=REP)
+    assert el.wechat == ["zhuli_520"]
+    assert el.apps == ["牛股宝典"] and "APP" in el.channels
