@@ -7,20 +7,29 @@
 What is decided here (documented, tested):
 
 * ``occurred_at`` = the time of the FIRST fraud-related event the narrative dates (usually the first contact):
-  the earliest resolved date not after the report time; several mentions on that day → the first one in the text.
-  Month-only mentions ("今年5月") give the 1st of the month (``occurred_precision == "month"``).
+  the earliest resolved date up to the report day (future mentions such as 约定下周五 are ignored, background such as
+  "2019年读大学时曾借过款" is skipped when the fraud itself is dated); several mentions on that day → the first one
+  in the text. Month-only mentions ("今年5月") give the 1st of the month (``occurred_precision == "month"``).
 * ``amount_yuan`` = the money the victim lost, NET of money received back: the victim's own payments (转账, 充值,
-  扫码付, 被扣, 被转走, cash handed over …) summed, minus rebates / successful withdrawals / refunds the victim
-  received (对方先返了50元). Promised returns, balances, loan amounts and limits, prices, amounts only demanded
-  (让其再交 / 要求转 unless the victim complied) are not losses. An explicit "共计被骗/损失 X" is taken as the net loss
-  as stated; an explicit "共计转账/合计 X" replaces the sum of itemised payments when larger. ``None`` when the
-  narrative states no payment.
+  扫码付, 被扣, 被转走, cash handed over or mailed, gift cards bought …) summed, minus rebates / successful
+  withdrawals / refunds the victim received (对方先返了50元). Promised returns, balances, loan amounts and limits,
+  prices, money moved into the victim's own account, amounts only demanded (让其再交 / 要求转, unless the victim
+  complied: 照做 / 转完 / 交了之后) are not losses. When nothing at all was paid and no refusal is recorded, an
+  instruction that names a destination or instalments (让其先后转账…至对方账户) is taken as done (officers write it
+  that way). An explicit "共计被骗/损失 X" is the net loss as stated; an explicit "共计转账/合计 X" replaces the sum
+  of itemised payments when larger. ``None`` when the narrative states no payment.
 * Indicators come from the ONE shared extractor (``fanzha.indicators.extract``); amounts from THE amount parser
-  (``fanzha.text.amounts.find_amounts``); this module only decides the ROLE of each (fraudster's vs the victim's own,
-  payee vs mentioned, payment vs promise). The victim's own phone / card / WeChat and official numbers the victim
-  called to check (96110, 110, the bank's 955xx) are not fraudster indicators; they are kept in ``other_numbers``.
-* Channels come from the lexicon in ``intake_data.yaml``.
-* Typology = ``fanzha.screen.screen(text, kind="narrative")``.
+  (``fanzha.text.amounts.find_amounts``; a bare number right after a payment verb, "转了500", is passed to its
+  ``parse_amount`` with a unit). This module only decides the ROLE of each: the fraudster's vs the victim's own
+  (报案人/其本人…的卡, the reporter's contact number, family members' numbers, cards typed into a phishing page),
+  payee (转到/汇入/收款/对方提供的 … or any non-own card in a sentence with a payment) vs merely mentioned, official
+  numbers the victim called to check (96110, 110, 955xx) vs a spoofed official number on an incoming call (kept).
+  Numbers that are not the fraudster's are kept in ``other_numbers`` with their role.
+* ``apps`` = the shared extractor's apps, minus feature words (屏幕共享), plus games and platform apps from the
+  lexicon and a quoted name right after a download verb. ``channels`` = the lexicon in ``intake_data.yaml`` (brand
+  impersonation such as 抖音客服, payment means such as 微信转账 and after-the-fact checks such as 电话核实 do not
+  count) plus what the indicators imply (URL → 网站, QQ number → QQ, WeChat ID → 微信, app → APP, game → 游戏平台).
+* Typology = ``fanzha.screen.screen(text, kind="narrative")`` (None when screening is unavailable).
 """
 
 from __future__ import annotations
