@@ -151,6 +151,11 @@ def test_register_api(client, auth_headers, db_url: str) -> None:
     )
     assert bad.status_code == 400 and "row 7" in bad.json()["detail"]
     assert client.post("/api/v1/indicators/import", content=b"", headers=ana).status_code == 400
+    huge = b"kind,value\n" + b"qq,12345678\n" * (register.MAX_IMPORT_BYTES // 12 + 1)
+    assert client.post("/api/v1/indicators/import", content=huge, headers=ana).status_code == 413
+    for junk in (b"\x00\x01\x02", "kind,value\nphone,1\n".encode("utf-16"), b"\xff\xfe\xfa not utf8"):
+        r = client.post("/api/v1/indicators/import", content=junk, headers={**ana, "content-type": "text/csv"})
+        assert r.status_code == 400, (junk[:10], r.status_code)
     page = client.get("/api/v1/indicators", params={"kind": "phone"}, headers=auth_headers("bank_teller")).json()
     assert page["count"] == 2
     ex = client.get("/api/v1/indicators/export.json", headers=ana)

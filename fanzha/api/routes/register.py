@@ -18,6 +18,7 @@ from fanzha.api.deps import Page, PageDep, SessionDep, require_roles
 from fanzha.api.security import Role
 from fanzha.cases.audit import audit
 from fanzha.cases.register import (
+    MAX_IMPORT_BYTES,
     ImportFailed,
     all_indicators,
     export_csv,
@@ -157,6 +158,11 @@ async def import_(
     name = (file.filename or "") if file is not None else ""
     if not data:
         raise HTTPException(status.HTTP_400_BAD_REQUEST, detail="empty upload")
+    if len(data) > MAX_IMPORT_BYTES:
+        raise HTTPException(
+            status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
+            detail=f"file larger than {MAX_IMPORT_BYTES // (1024 * 1024)} MB; split it",
+        )
     if fmt == "auto":
         ctype = (file.content_type if file is not None else request.headers.get("content-type")) or ""
         looks_json = data.lstrip()[:1] in (b"{", b"[")
