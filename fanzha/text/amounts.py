@@ -73,18 +73,18 @@ def fold(text: str) -> str:
 _D = "零〇一二两三四五六七八九壹贰叁参肆伍陆柒捌玖"
 _ARABIC = r"(?:\d{1,3}(?:,\d{3})+(?!\d)|\d{1,12}(?!\d))(?:\.\d{1,4}(?!\d))?"
 _MULT = r"(?:[十拾百佰千仟万亿]|[wk](?![a-z]))"
-_ARABIC_EXPR = rf"(?<![\d.,]){_ARABIC}(?:{_MULT}+(?:[多余几{_D}]|\d)*)*"
+_ARABIC_EXPR = rf"(?<![\d.,]){_ARABIC}(?:{_MULT}+(?:[多余几{_D}]|\d+(?![.\d]))*)*"
 _UNIT_AHEAD = r"(?=\s?(?:块|元|圆|人民币|rmb|cny|美元|美金|港币|港元|usdt|欧元))"
 # a lone numeral character (参加, 三楼) is only a number when a money unit follows it
-_CN_EXPR = rf"[{_D}十拾](?:(?:[{_D}十拾百佰千仟万亿几多余]|点(?=[{_D}]))+|{_UNIT_AHEAD})"
+_CN_EXPR = rf"[{_D}十拾](?:(?:(?!二维码)[{_D}十拾百佰千仟万亿几多余]|点(?=[{_D}]))+|{_UNIT_AHEAD})"
 _PRE = r"(?P<pre>(?:[¥$]|rmb|cny|人民币)\s?)?"
 _UNIT = r"(?P<unit>\s?(?:块钱|块|元钱|元整|元|圆|人民币|rmb|cny|美元|美金|港币|港元|usdt|欧元))?"
 _FIRST = f"[¥$rc人0-9{_D}十拾]"  # a cheap first-character test lets the regex engine skip most positions
-_TAIL = rf"(?P<approx>[多余来]?(?=\s?(?:块|元|圆)))?{_UNIT}"
+_TAIL = rf"(?![wk](?![a-z]))(?P<approx>[多余来]?(?=\s?(?:块|元|圆)))?{_UNIT}"
 _AMOUNT_RE = re.compile(rf"(?={_FIRST}){_PRE}(?P<num>{_ARABIC_EXPR}|{_CN_EXPR}){_TAIL}")
 # Only amounts written with Chinese numerals or a multiplier (what normalisation rewrites as digits).
 _SPELLED_RE = re.compile(
-    rf"(?={_FIRST}){_PRE}(?P<num>(?<![\d.,]){_ARABIC}(?:{_MULT}+(?:[多余几{_D}]|\d)*)+|{_CN_EXPR}){_TAIL}"
+    rf"(?={_FIRST}){_PRE}(?P<num>(?<![\d.,]){_ARABIC}(?:{_MULT}+(?:[多余几{_D}]|\d+(?![.\d]))*)+|{_CN_EXPR}){_TAIL}"
 )
 
 # After a multiplier without a money unit: words that make the number a count, not money.
@@ -173,6 +173,8 @@ def _tokens(num: str) -> tuple[list[tuple[str, Decimal, bool]], bool]:
             elif len(run) == 2 and run[1] == run[0] + 1 and run[0] != 0:  # 三四万: a range, lower bound
                 approx = True
                 toks.append(("n", Decimal(run[0]), True))
+            elif any(t[0] == "u" for t in toks):
+                return [], approx  # 八千八二: digits after a unit make no number
             else:  # digits written out one by one: 一五零零
                 toks.append(("n", Decimal("".join(map(str, run))), False))
             i = j

@@ -149,10 +149,16 @@ _FOLD = _FoldTable(lambda v: _T2S.get(v, v))
 
 def _bmp_table() -> list[str]:
     """The fold of every BMP character as a list: ``str.translate`` indexes a list about twice as fast as a dict."""
-    table = [""] * 0x10000
-    for cp in range(0x10000):
-        v = _fold_char(chr(cp))
-        table[cp] = _T2S.get(v, v)
+    table = [DELETE] * 0x10000  # surrogates and private use stay DELETE
+    plain = ((0x3400, 0x4DC0), (0x4E00, 0xA000), (0xAC00, 0xD7A4))  # ideographs, Hangul: their own fold
+    for lo, hi in ((0, 0x3400), (0x4DC0, 0x4E00), (0xA000, 0xAC00), (0xD7A4, 0xD800), (0xF900, 0x10000)):
+        for cp in range(lo, hi):
+            v = _fold_char(chr(cp))
+            table[cp] = _T2S.get(v, v)
+    for lo, hi in plain:
+        for cp in range(lo, hi):
+            c = chr(cp)
+            table[cp] = _T2S.get(c, c)
     return table
 
 
@@ -266,6 +272,7 @@ def _denoise(s: str) -> tuple[str, list[int]] | None:
 
 _LETTERS = frozenset("abcdefghijklmnopqrstuvwxyz")
 _URLISH = frozenset("abcdefghijklmnopqrstuvwxyz._/@-")
+_DROP_NEXT_TO_CJK = frozenset(" .:/@-_?=&#+~,")
 
 
 @dataclass(frozen=True, slots=True)
@@ -322,6 +329,7 @@ def _build_automaton() -> Any:
 
 
 _AUTO = _build_automaton()
+_ASCII_VARIANT_RE = re.compile("[a-z]")
 
 
 def _spread(offs: list[int], i: int, j: int, k: int) -> list[int]:
@@ -343,7 +351,10 @@ def _undisguise(s: str, offs: list[int]) -> tuple[str, list[int]]:
         if e.identity:
             continue
         start = end - e.length + 1
-        prev = s[start - 1] if start > 0 else ""
+        if start == pos and parts:  # right after a replacement: look at what was written
+            prev = parts[-1][-1:]
+        else:
+            prev = s[start - 1] if start > 0 else ""
         nxt = s[end + 1] if end + 1 < n else ""
         if e.lead_ascii and prev in _URLISH:
             continue
@@ -352,14 +363,19 @@ def _undisguise(s: str, offs: list[int]) -> tuple[str, list[int]]:
                 continue
         elif e.trail_ascii and nxt in _URLISH:
             continue
-        keep_to = start - 1 if start > pos and s[start - 1] == " " and not e.canonical[0].isascii() else start
+        # the noise step keeps spaces / URL punctuation only between ASCII characters: "vx:abc" -> "微信abc"
+        keep_to = start
+        if not e.canonical[0].isascii():
+            while keep_to > pos and s[keep_to - 1] in _DROP_NEXT_TO_CJK:
+                keep_to -= 1
         parts.append(s[pos:keep_to])
         new_offs.extend(offs[pos:keep_to])
         parts.append(e.canonical)
         new_offs.extend(_spread(offs, start, end + 1, len(e.canonical)))
         pos = end + 1
-        if nxt == " " and not e.canonical[-1].isascii():
-            pos += 1  # "vx 0" -> "微信0": no space next to a Chinese word (as the noise step does)
+        if not e.canonical[-1].isascii():
+            while pos < n and s[pos] in _DROP_NEXT_TO_CJK:
+                pos += 1
     if not parts:
         return s, offs
     parts.append(s[pos:])
@@ -430,7 +446,16 @@ def normalize(text: str) -> Normalized:
         offs = list(range(len(s)))
     else:
         s, offs = dn
-    s, offs = _undisguise(s, offs)
+    s2, offs = _undisguise(s, offs)
+    if s2 != s and _ASCII_VARIANT_RE.search(s):  # a Latin disguise replaced: word boundaries moved, clean again
+        s = s2
+        dn = _denoise(s)
+        if dn is not None:
+            s, idx = dn
+            offs = [offs[k] for k in idx]
+            s, offs = _undisguise(s, offs)
+    else:
+        s = s2
     if _NUMERAL_HINT_RE.search(s):
         s, offs = _numerals(s, offs)
     return Normalized(original=text, text=s, offsets=tuple(offs))

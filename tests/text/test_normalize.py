@@ -33,7 +33,7 @@ CASES = [
     ("【工商银行】您的账户异常", "工商银行您的账户异常", "账户", "账户"),
     # full-width, case
     ("ＱＱ：１２３４５６", "qq:123456", "123456", "１２３４５６"),
-    ("加ＶＸ：ＡＢＣ１２３", "加微信:abc123", "微信", "ＶＸ"),
+    ("加ＶＸ：ＡＢＣ１２３", "加微信abc123", "微信", "ＶＸ"),
     ("登录WWW.ICBC.COM.CN查看", "登录www.icbc.com.cn查看", "www.icbc.com.cn", "WWW.ICBC.COM.CN"),
     # traditional -> simplified (incl. phrase-level)
     ("請把錢轉到安全帳戶", "请把钱转到安全账户", "安全账户", "安全帳戶"),
@@ -46,7 +46,7 @@ CASES = [
     ("加薇信领取", "加微信领取", "微信", "薇信"),
     ("维信联系我", "微信联系我", "微信", "维信"),
     ("徽信联系我", "微信联系我", "微信", "徽信"),
-    ("加vx：kf8899", "加微信:kf8899", "微信", "vx"),
+    ("加vx：kf8899", "加微信kf8899", "微信", "vx"),
     ("加 v x kf8899", "加微信kf8899", "微信", "v x"),
     ("wx号kf8899", "微信号kf8899", "微信号", "wx号"),
     ("加weixin详聊", "加微信详聊", "微信", "weixin"),
@@ -238,3 +238,23 @@ def test_huge_and_control_input() -> None:
     assert n.text.count("安全账户") == big.count("安 全 账 户")
     weird = "".join(chr(c) for c in range(0, 0x3000, 7) if not 0xD800 <= c <= 0xDFFF)
     _check(normalize(weird))
+
+
+_TOKENS = [v for vs in load_disguises().values() for v in vs] + list(load_disguises())
+_TOKENS += [
+    *"安全账户转一二三万千元块abcxyz0123456789 ，。.:-@%¥",
+    "三万元",
+    "2.5万",
+    "八千八",
+    "taobao",
+    "http://",
+    "Q Q",
+]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_TOKENS), max_size=12).map("".join))
+def test_idempotent_on_disguise_soup(s: str) -> None:
+    n = normalize(s)
+    _check(n)
+    assert normalize(n.text).text == n.text
