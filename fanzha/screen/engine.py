@@ -39,8 +39,10 @@ from fanzha.text import Normalized, normalize
 
 log = logging.getLogger(__name__)
 
+# a text can hold a link, number or account id only if it has one of these (cheap gate before the indicator pass)
 _MAYBE_INDICATOR = re.compile(
-    r"[0-9A-Za-z０-９Ａ-Ｚａ-ｚ]{5,}|[A-Za-z0-9-]\s*[.。．]\s*[A-Za-z]{2}|\d{1,3}\.\d{1,3}\.\d|https?|www|@"
+    r"[0-9０-９]{5,}|\d{3,4}[\s-]\d{4}|[A-Za-z][A-Za-z0-9_-]{3,}[0-9]|[A-Za-z0-9-]\s*[.。．]\s*[A-Za-z]{2}|\d{1,3}\.\d{1,3}\.\d"
+    r"|https?|www|@|[A-Za-z]{2,}\s*[:：/]"
 )
 KINDS = ("auto", "sms", "chat", "call", "dialogue", "narrative")
 MODEL_BATCH = 512
@@ -209,8 +211,8 @@ class Engine:
         return outputs
 
     def _indicator_evidence(self, p: _Prepared) -> list[Evidence]:
-        """fanzha.indicators.screening_evidence, gated: only texts with a run of 5+ letters/digits, a dotted name or
-        an IP (links, numbers, accounts), or an app / screen-share keyword hit, can hold an indicator."""
+        """fanzha.indicators.screening_evidence, gated: only texts with 5+ digits, a letters-then-digit id, a dotted
+        name, an IP or a link marker, or an app / screen-share keyword hit, can hold an indicator."""
         if self.indicators is None:
             return []
         if not _MAYBE_INDICATOR.search(p.text) and not (self._app_ids and any(c in p.hit_concepts for c in self._app_ids)):
