@@ -12,7 +12,7 @@ from typing import Any
 from urllib.parse import urlencode, urlsplit
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 from sqlalchemy.orm import Session
 
 from fanzha.domain import Typology
@@ -245,7 +245,7 @@ async def warning_action(request: Request, warning_id: int, session: Session = S
     loss = parse_yuan(loss_raw) if loss_raw else None
     back = "/console/warnings" + ("?closed=1" if form.get("closed") == "1" else "") + f"#lead-{warning_id}"
     if loss_raw and loss is None:
-        return redirect(request, back, flash="避免损失金额请填写数字（元）。")
+        return _action_reply(request, back, "避免损失金额请填写数字（元）。", ok=False)
     try:
         action_in = schemas.ActionCreate(
             action=action,
@@ -259,12 +259,22 @@ async def warning_action(request: Request, warning_id: int, session: Session = S
     except ValueError as exc:  # validation errors and InvalidLead
         session.rollback()
         log.info("warning action rejected: %s", exc)
-        return redirect(request, back, flash="操作未保存：填写的内容有误（结果、金额）。")
+        return _action_reply(request, back, "操作未保存：填写的内容有误（结果、金额）。", ok=False)
     except wmod.WarningError as exc:
         session.rollback()
-        return redirect(request, back, flash=f"操作未保存：{_warning_error_text(exc)}")
+        return _action_reply(request, back, f"操作未保存：{_warning_error_text(exc)}", ok=False)
     label = ACTION_LABELS.get(action, action)
-    return redirect(request, back, flash=f"已记录：线索 {warning_id} {label}" + (f"，结果：{OUTCOME_LABELS.get(outcome, outcome)}" if outcome else ""))
+    msg = f"已记录：线索 {warning_id} {label}" + (f"，结果：{OUTCOME_LABELS.get(outcome, outcome)}" if outcome else "")
+    return _action_reply(request, back, msg, ok=True)
+
+
+def _action_reply(request: Request, back: str, message: str, *, ok: bool) -> Response:
+    """A plain form post gets a redirect with a flash message; app.js's fetch (Accept: JSON) gets JSON and then
+    refreshes the queue in place, so the officer keeps their place in a long list."""
+    if "application/json" in request.headers.get("accept", ""):
+        return JSONResponse({"ok": ok, "message": message}, status_code=200 if ok else 400,
+                            headers={"Cache-Control": "no-store"})
+    return redirect(request, back, flash=message)
 
 
 def _warning_error_text(exc: Exception) -> str:

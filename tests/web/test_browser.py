@@ -314,8 +314,7 @@ def test_warning_queue_one_click_action(page: Any) -> None:
     first = rows.first
     lead_id = first.get_attribute("id")
     first.locator('button[data-action="sms"]').click()
-    page.wait_for_load_state()
-    assert "已记录" in page.locator("main .flash").first.inner_text()
+    page.locator("#live-msg", has_text="已记录").wait_for()  # fetch + in-place refresh, no page load
     row = page.locator(f"#{lead_id}")
     assert "已发短信" in row.inner_text()
     row.locator("summary", has_text="登记结果").click()
@@ -323,7 +322,7 @@ def test_warning_queue_one_click_action(page: Any) -> None:
     row.locator("input[name=loss_avoided]").fill("12000")
     row.locator("input[name=close]").check()
     row.get_by_role("button", name="保存结果").click()
-    page.wait_for_load_state()
+    page.locator("#live-msg", has_text="结果").wait_for()
     assert page.locator(f"#{lead_id}").count() == 0  # closed: off the open queue
     page.goto("/console/warnings?closed=1")
     assert "12,000.00" in page.locator(f"#{lead_id}").inner_text()

@@ -262,6 +262,10 @@ def test_citizen_report_reaches_the_warning_queue_and_is_worked(web: TestClient,
     assert "请填写数字" in r.text
     r = web.post(f"/console/warnings/{lead_id}/action", data={"action": "sms"})
     assert r.status_code == 403
+    # the JSON reply used by app.js's fetch
+    r = web.post(f"/console/warnings/{lead_id}/action", data={"csrf_token": token, "action": "sms"},
+                 headers={"Accept": "application/json"})
+    assert r.status_code == 400 and r.json() == {"ok": False, "message": "操作未保存：线索已办结。"}
 
 
 def test_overdue_leads_come_first_and_stand_out(web: TestClient, make_user: Any, db_url: str) -> None:

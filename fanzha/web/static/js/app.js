@@ -45,6 +45,47 @@
     });
   }
 
+  // Warning queue: one-click actions by fetch (JSON reply), then the queue is refreshed in place; without
+  // JavaScript the same forms post normally and the server redirects back.
+  function bindAjax(root) {
+    root.querySelectorAll("form[data-ajax='queue']").forEach(function (form) {
+      form.addEventListener("submit", function (e) {
+        e.preventDefault();
+        var live = document.getElementById("live-msg");
+        var rowEl = form.closest("tr");
+        var rowId = rowEl ? rowEl.id : "";
+        var buttons = form.querySelectorAll("button");
+        buttons.forEach(function (b) { b.disabled = true; });
+        fetch(form.getAttribute("action"), { method: "POST", body: new FormData(form), credentials: "same-origin",
+                             headers: { "Accept": "application/json" } })
+          .then(function (r) { return r.json().catch(function () { return { ok: false, message: "操作未保存，请刷新页面后重试。" }; }); })
+          .then(function (reply) {
+            return fetch(window.location.href, { credentials: "same-origin" })
+              .then(function (r) { return r.text(); })
+              .then(function (html) {
+                var doc = new DOMParser().parseFromString(html, "text/html");
+                ["queue", "queue-summary"].forEach(function (id) {
+                  var fresh = doc.getElementById(id), old = document.getElementById(id);
+                  if (fresh && old) { old.replaceWith(fresh); }
+                });
+                bindAjax(document);
+                tick();
+                if (live) {
+                  live.className = "flash" + (reply.ok === true ? " ok" : " error");
+                  live.textContent = reply.message || "操作未保存，请刷新页面后重试。";
+                }
+                // keep keyboard users where they were: the same lead if it is still open, else the message
+                var row = document.getElementById(rowId);
+                var target = row ? row.querySelector("button, summary") : null;
+                if (target) { target.focus(); } else if (live) { live.tabIndex = -1; live.focus(); }
+              });
+          })
+          .catch(function () { window.location.reload(); });
+      });
+    });
+  }
+  bindAjax(document);
+
   // Confirmation for buttons with data-confirm.
   document.querySelectorAll("[data-confirm]").forEach(function (b) {
     b.addEventListener("click", function (e) {
