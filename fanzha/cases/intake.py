@@ -501,6 +501,8 @@ def _amount_role(doc: _Doc, a: _Amt) -> _Role:
             return _Role(a, "ignore", "a limit / gain / balance, not a payment")
         if lx.cues["received_after"].search(after):
             return _Role(a, "received", "withdrawn successfully by the victim")
+        if lx.cues["demand"].search(left[-12:]):
+            return _Role(a, "demand", "a fee the fraudster asked for (需要/要求 …)")
         return _Role(a, "none", "no payment cue")
     cat, m = got
     if cat == "received":
@@ -541,8 +543,9 @@ def _resolve_roles(doc: _Doc, amts: list[_Amt]) -> list[_Role]:
         ce = doc.clause_end(r.amt.end)
         nxt = doc.text[ce + 1 : doc.clause_end(ce + 1)] if ce < len(doc.text) else ""
         later_amount = any(ce < o.amt.start <= ce + 1 + len(nxt) for o in roles[i + 1 :])
-        if r.role == "demand" and lx.cues["comply_clause"].search(nxt) and not later_amount:
-            roles[i] = _Role(r.amt, "pay", f"demanded, and the victim complied ({nxt[:8]})")
+        complied = _complied(doc, ce, roles[i + 1 :]) if r.role == "demand" else None
+        if complied is not None:
+            roles[i] = _Role(r.amt, "pay", f"demanded, and the victim complied ({complied[:10]})")
         elif r.role == "staged" and lx.cues["staged_then_paid"].search(nxt) and not later_amount:
             roles[i] = _Role(r.amt, "pay", f"borrowed/withdrawn, then handed over ({nxt[:10]})")
         elif r.role == "staged":
@@ -557,6 +560,30 @@ def _resolve_roles(doc: _Doc, amts: list[_Amt]) -> list[_Role]:
                 if _DONE_SHAPE.search(clause):
                     roles[i] = _Role(r.amt, "pay", r.why + "; no refusal stated and the transfer has a destination")
     return roles
+
+
+_VICTIM_PAID = re.compile(
+    r"^(?:报案人|其|她|他|我)[^，。；]{0,14}?(?:照做|照办|支付|付款|转账|汇款|充值|缴纳|转了|付了|交了|汇了|充了|转完|付完|交完)"
+)
+_NOT_DONE = re.compile(r"要求|让|需要|需|未|没|拒绝|不|准备|打算")
+
+
+def _complied(doc: _Doc, ce: int, later: list[_Role]) -> str | None:
+    """The clause (up to three after the demand, same sentence, none with an amount of its own) where the victim did it."""
+    lx = lexicon()
+    _, se = doc.sentence_span(ce)
+    pos = ce
+    for _ in range(3):
+        if pos >= len(doc.text) or pos >= se + 1:
+            return None
+        start, end = pos + 1, doc.clause_end(pos + 1)
+        clause = doc.text[start:end]
+        if any(start <= o.amt.start < end for o in later):
+            return None
+        if lx.cues["comply_clause"].search(clause) or (_VICTIM_PAID.search(clause) and not _NOT_DONE.search(clause)):
+            return clause
+        pos = end
+    return None
 
 
 _BACKGROUND = re.compile(r"曾经|曾在|曾于|曾用|以前|早年|当年|大学|读书|上学|学生时|毕业|办理过|注册过|借过|贷过|开通过")

@@ -371,3 +371,23 @@ def test_quoted_download_is_an_app_and_bracketed_wechat_is_found() -> None:
     el = extract("加了她的助理微信（zhuli_520），她让我下了个“牛股宝典”", reported_at=REP)
     assert el.wechat == ["zhuli_520"]
     assert el.apps == ["牛股宝典"] and "APP" in el.channels
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("让报案人通过微信扫码向其支付保证金1500元。报案人支付后，对方又陆续让报案人付款2000元、3000元，报案人均已支付。", "6500"),
+        ("对方称办卡需先交手续费2980元，报案人于6月2日通过微信转账支付。", "2980"),
+        ("又让其转入1万元到指定账户（户名：陈某，卡号6228484806358178396），承诺办卡后退还，报案人照做后对方失联。"
+         "此前报案人已转账500元", "10500"),
+        ("卖家让其先支付650元，报案人扫码付了650元，对方又称需要换绑费300元，报案人再次付款后，对方将其删除。", "950"),
+        ("对方称需要换绑费300元，报案人没有理会", None),
+    ],
+)
+def test_victim_complied_later(text: str, expected: str | None) -> None:
+    assert amount(text) == (None if expected is None else Decimal(expected))
+
+
+def test_platform_named_as_the_subject_of_a_lie_is_not_a_channel() -> None:
+    el = extract("接到自称客服的电话，称其抖音账号开通了直播带货会员，每月将扣款500元", reported_at=REP)
+    assert el.channels == ["电话"]
