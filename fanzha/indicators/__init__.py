@@ -7,14 +7,18 @@ One implementation shared by screening, case intake, the bank counter, the CLI a
     detect_kind(value) -> str | None
     check(value, kind=None) -> CheckResult
     screening_evidence(text) -> list[Evidence]
+    analyse_card(number, claimed_bank=None) -> Analysis (Luhn, BIN bank / card type, claimed-bank mismatch)
+    official.is_allowlisted(kind, normalized) -> bool
 """
 
+from fanzha.indicators.analysis import analyse_card
 from fanzha.indicators.check import check, check_item, screening_evidence
 from fanzha.indicators.model import CHECK_KINDS, KINDS, CheckResult, Indicator
 from fanzha.indicators.normalizers import detect_kind, normalize_value
 from fanzha.indicators.recognizers import extract
 
 __all__ = [
+    "analyse_card",
     "CHECK_KINDS",
     "KINDS",
     "CheckResult",

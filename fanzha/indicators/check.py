@@ -14,6 +14,7 @@ from fanzha.domain import Evidence
 from fanzha.indicators.analysis import ANALYSERS, Analysis, analyse_card
 from fanzha.indicators.model import CHECK_KINDS, CheckResult, Indicator
 from fanzha.indicators.normalizers import detect_kind, normalize_value
+from fanzha.indicators.official import Brand, brands
 from fanzha.indicators.recognizers import extract
 
 MAX_VALUE_CHARS = 2048
@@ -115,6 +116,17 @@ _CLAIMS_OFFICIAL = re.compile(
 _EVIDENCE_KINDS = frozenset(ANALYSERS)
 
 
+@lru_cache(maxsize=1)
+def _brand_names() -> tuple[re.Pattern[str], dict[str, Brand]]:
+    """How texts name the organisations of official_domains.yaml (【建设银行】, 京东客服 ...) -> the brand."""
+    index: dict[str, Brand] = {}
+    for b in brands():
+        for n in b.names:
+            index.setdefault(n.lower(), b)
+    rx = re.compile("|".join(re.escape(n) for n in sorted(index, key=len, reverse=True)), re.IGNORECASE)
+    return rx, index
+
+
 def _ev(f_id: str, weight: float, why: str, ind: Indicator, typology: str | None = None) -> Evidence:
     return Evidence(
         source="indicator", id=f_id, span=ind.span, weight=weight, why=why, matched=ind.raw, typology=typology
@@ -147,6 +159,9 @@ def screening_evidence(text: str) -> list[Evidence]:
         fired.add(ev.id)
         out.append(ev)
 
+    name_rx, name_index = _brand_names()
+    claimed = {name_index[m.group().lower()] for m in name_rx.finditer(text)} if inds else set()
+
     for ind in inds:
         ctx = ind.context or {}
         try:
@@ -162,6 +177,14 @@ def screening_evidence(text: str) -> list[Evidence]:
             if f.id in ("CARD_LUHN_FAIL", "CARD_BAD_LENGTH", "PHONE_UNRECOGNISED"):
                 continue  # typos in a message are not fraud evidence
             add(_ev(f.id, f.weight, f.why, ind, f.typology))
+        if ind.kind in ("url", "domain", "ip") and claimed and not a.official and not a.details.get("short_link"):
+            imitated = (a.details.get("imitates") or {}).get("brand")
+            others = sorted((b for b in claimed if b.brand != imitated), key=lambda b: b.brand)
+            if others and imitated is None:
+                b = others[0]
+                add(_ev("URL_CLAIMED_BRAND_NOT_OFFICIAL", 2.5,
+                        f"文中以{b.brand}的名义发链接，但 {a.details.get('host', ind.normalized)} 不是其官方域名（{b.domains[0]}）",
+                        ind))  # fmt: skip
         if ind.kind == "phone" and claims and ctx.get("category") == "mobile" and not a.official:
             add(_ev("PHONE_MOBILE_CLAIMS_OFFICIAL", 2.0,
                     f"自称{claims.group()}却留普通手机号：公安、银行不会用私人手机联系",

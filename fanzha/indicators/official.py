@@ -40,6 +40,7 @@ class Brand:
     category: str
     confirmed: bool
     source: str
+    names: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +85,7 @@ def brands() -> tuple[Brand, ...]:
             category=str(b.get("category", "")),
             confirmed=bool(b.get("confirmed", False)),
             source=str(b.get("source", "")),
+            names=tuple(str(n) for n in b.get("names", [])),
         )
         for b in _domains_data()["brands"]
     )

@@ -180,7 +180,7 @@ class AlipayRecognizer(Recognizer):
 class QQRecognizer(Recognizer):
     name, kinds = "qq", ("qq",)
     _re = re.compile(
-        r"(?<![a-z])(?:qq|扣扣|企鹅号?|q号|q群|q)\s*(?P<grp>群|群号)?\s*(?:号码|号)?\s*(?:是|为)?\s*[:：]?\s*"
+        r"(?<![a-z])(?:q ?q|扣扣|企鹅号?|q号|q群|q)\s*(?P<grp>群|群号)?\s*(?:号码|号)?\s*(?:是|为)?\s*[:：]?\s*"
         r"(?P<num>[1-9]\d{4,10})(?!\d)(?!\.[a-z0-9])(?!点[a-z])"
     )
 
@@ -193,7 +193,7 @@ class QQRecognizer(Recognizer):
             if not scan.free(s, e):
                 continue
             kw = m.group(0)[: m.start("num") - m.start()]
-            if kw.strip().startswith("q") and not kw.strip().startswith("qq") and not re.search(r"[:：号群]", kw):
+            if kw.strip().startswith("q") and not re.match(r"q ?q", kw.strip()) and not re.search(r"[:：号群]", kw):
                 continue  # a bare "q" before digits is not enough
             ctx = {"group": True} if m.group("grp") or "群" in kw else None
             scan.add("qq", s, e, m.group("num"), self.name, f"digits after {kw.strip()!r}", ctx)
@@ -298,7 +298,7 @@ class UrlRecognizer(Recognizer):
             return False
         if tricky and suf.split(".")[-1] not in COMMON_TLDS:
             return False
-        if not re.search(r"[a-z]", dom) and not (dom.isdigit() and len(dom) >= 4):
+        if not re.search(r"[a-z]", dom) and not (dom.isdigit() and (len(dom) >= 4 or (m.group("path") and not tricky))):
             return False  # "3点cc", "10.5.com" are not hosts; "12306.cn" is
         if len(dom) < 2 and not m.group("path"):
             return False

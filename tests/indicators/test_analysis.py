@@ -284,3 +284,13 @@ def test_screening_normal_texts_have_no_positive_evidence() -> None:
 def test_same_signal_counted_once() -> None:
     ev = screening_evidence("下载腾讯会议，开启屏幕共享，再打开腾讯会议")
     assert sum(e.weight for e in ev if e.id == "APP_SCREEN_SHARE") == 2.5
+
+
+def test_link_in_a_text_that_claims_another_brand() -> None:
+    text = "【建设银行】您的E令即将过期，请登录 e-ling-update.com 更新"
+    ev = [e for e in screening_evidence(text) if e.id == "URL_CLAIMED_BRAND_NOT_OFFICIAL"]
+    assert len(ev) == 1 and "建设银行" in ev[0].why and ev[0].matched == "e-ling-update.com"
+    # the brand's own domain, or a short link, is not evidence
+    assert not [e for e in screening_evidence("【建设银行】详见 www.ccb.com/cn") if e.weight > 0]
+    assert not [e for e in screening_evidence("【中国联通】流量包 u.10010.cn/abc") if e.weight > 0]
+    assert "URL_CLAIMED_BRAND_NOT_OFFICIAL" not in {e.id for e in screening_evidence("【京东】订单详情 3.cn/Ab1")}

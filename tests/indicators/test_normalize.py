@@ -121,3 +121,44 @@ def test_domain_round_trip_through_text(label: str, tld: str, dot: str) -> None:
     text = f"请访问{label}{dot}{tld}办理"
     found = [i for i in extract(text) if i.kind == "domain"]
     assert [i.normalized for i in found] == [f"{label}.{tld}"]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.from_regex(r"62[0-9]{14,17}", fullmatch=True), st.sampled_from(["", " ", "-"]))
+def test_card_round_trip_through_text(digits: str, sep: str) -> None:
+    shown = sep.join(digits[i : i + 4] for i in range(0, len(digits), 4)) if sep else digits
+    assert normalize_value("bank_card", shown) == digits
+    found = [i for i in extract(f"请转账到银行卡号{shown}，谢谢") if i.kind == "bank_card"]
+    assert [i.normalized for i in found] == [digits]
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.from_regex(r"[1-9][0-9]{4,10}", fullmatch=True), st.sampled_from(["QQ", "qq号", "扣扣", "QQ：", "Ｑ Ｑ 号："])
+)
+def test_qq_round_trip_through_text(num: str, kw: str) -> None:
+    found = [i for i in extract(f"加我{kw}{num}详聊") if i.kind == "qq"]
+    assert [i.normalized for i in found] == [num]
+    assert not [i for i in extract(f"加我{kw}{num}详聊") if i.kind in ("phone", "bank_card")]
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.from_regex(r"[a-zA-Z][-_a-zA-Z0-9]{5,19}", fullmatch=True),
+    st.sampled_from(["微信", "微信号：", "vx:", "加V", "薇信 "]),
+)
+def test_wechat_round_trip_through_text(wid: str, kw: str) -> None:
+    found = [i for i in extract(f"请加{kw}{wid} 领取") if i.kind == "wechat"]
+    assert [i.normalized for i in found] == [wid.lower()]
+    assert normalize_value("wechat", wid) == wid.lower()
+
+
+@settings(max_examples=150, deadline=None)
+@given(_labels, st.sampled_from(["top", "cc", "xyz"]), st.from_regex(r"/[a-zA-Z0-9_]{1,12}", fullmatch=True))
+def test_url_round_trip(label: str, tld: str, path: str) -> None:
+    assume(tld_ok(f"{label}.{tld}"))
+    for shown in (f"http://{label}.{tld}{path}", f"{label}点{tld}{path}", f"ＨＴＴＰＳ://{label}.{tld}{path}"):
+        norm = normalize_value("url", shown)
+        assert norm == f"{label}.{tld}{path}"
+        assert normalize_value("url", norm) == norm
+        assert detect_kind(shown) == "url"
