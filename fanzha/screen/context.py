@@ -156,11 +156,25 @@ def negation_scopes(
             start = max(start, end - 80)
             if end > start:
                 scopes.append((start, end))
-    return tuple(scopes)
+    return merge_scopes(tuple(scopes))
+
+
+def merge_scopes(scopes: tuple[tuple[int, int], ...]) -> tuple[tuple[int, int], ...]:
+    """Sorted, non-overlapping scopes (so membership is one bisect)."""
+    out: list[tuple[int, int]] = []
+    for a, b in sorted(scopes):
+        if out and a <= out[-1][1]:
+            if b > out[-1][1]:
+                out[-1] = (out[-1][0], b)
+        else:
+            out.append((a, b))
+    return tuple(out)
 
 
 def in_scopes(pos: int, scopes: tuple[tuple[int, int], ...]) -> bool:
-    return any(a <= pos < b for a, b in scopes)
+    """``scopes`` must be merged (merge_scopes): sorted and non-overlapping."""
+    i = bisect_right(scopes, (pos, 1 << 62)) - 1
+    return i >= 0 and scopes[i][0] <= pos < scopes[i][1]
 
 
 def negated_scan(scan: Scan, scopes: tuple[tuple[int, int], ...], cue_ids: frozenset[int]) -> Scan | None:

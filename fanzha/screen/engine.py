@@ -322,10 +322,15 @@ class Engine:
 
         # indicators
         i_score = max(-cb.max_indicator_score, min(sum(e.weight for e in ind_ev), cb.max_indicator_score))
+        shown: dict[str, set[int | None]] = {}
         for e in ind_ev:
-            if line_starts is not None and e.span is not None and e.line is None:
-                e = e.model_copy(update={"line": line_of(e.span[0])})
-            ev.append(e)
+            ln = e.line if e.line is not None or e.span is None else line_of(e.span[0])
+            lines_seen = shown.setdefault(e.id, set())
+            # long inputs: the same indicator signal is shown on at most max_evidence_per_rule lines (all counted)
+            if e.weight == 0 and (ln in lines_seen or len(lines_seen) >= cfg.max_evidence_per_rule):
+                continue
+            lines_seen.add(ln)
+            ev.append(e if ln == e.line else e.model_copy(update={"line": ln}))
 
         # model
         m_logit = 0.0
