@@ -106,7 +106,7 @@ def run_check(text: str) -> CheckView:
         reasons = [Reason(e.why, e.matched, e.weight) for e in positive if e.why]
         spans = spans_from_evidence(positive)
         advice_extra = [a for a in verdict.advice if a]
-        typ = verdict.type
+        typ = verdict.type if verdict.type and verdict.type != "其他" else None
         kind_out = "message"
     todo_key = "none" if risk == "none" else "suspicious"
     todo = list(advice["what_to_do"][todo_key])
