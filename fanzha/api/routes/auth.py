@@ -49,9 +49,9 @@ async def _credentials(request: Request) -> tuple[str, str]:
     except (ValueError, UnicodeDecodeError) as exc:
         raise HTTPException(status.HTTP_400_BAD_REQUEST, detail=f"malformed credentials: {exc}") from exc
     if not isinstance(username, str) or not isinstance(password, str) or not username or not password:
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_ENTITY, detail="username and password are required")
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, detail="username and password are required")
     if len(username) > 64 or len(password) > 1024:
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_ENTITY, detail="username or password too long")
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, detail="username or password too long")
     return username, password
 
 

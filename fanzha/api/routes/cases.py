@@ -88,7 +88,7 @@ def create(case_in: CaseCreate, session: SessionDep, user: Writer) -> CasePublic
         raise HTTPException(status.HTTP_409_CONFLICT, detail=str(exc)) from exc
     except InvalidIndicator as exc:
         session.rollback()
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_ENTITY, detail=str(exc)) from exc
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, detail=str(exc)) from exc
     out = case_public(case, actor=user, session=session, with_links=True)
     session.commit()
     return out
@@ -184,7 +184,7 @@ def patch(
         raise HTTPException(status.HTTP_409_CONFLICT, detail=str(exc)) from exc
     except InvalidIndicator as exc:
         session.rollback()
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_ENTITY, detail=str(exc)) from exc
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, detail=str(exc)) from exc
     return out
 
 

@@ -111,7 +111,7 @@ def add(ind: IndicatorIn, session: SessionDep, user: Writer) -> IndicatorPublic:
         )
     except ValueError as exc:
         session.rollback()
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_ENTITY, detail=str(exc)) from exc
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, detail=str(exc)) from exc
     audit(session, actor=user, action="create", entity="indicator", entity_id=row.id, detail=f"{row.kind} {row.status}")
     session.commit()
     return IndicatorPublic(**to_record(row))
@@ -160,7 +160,7 @@ async def import_(
         raise HTTPException(status.HTTP_400_BAD_REQUEST, detail="empty upload")
     if len(data) > MAX_IMPORT_BYTES:
         raise HTTPException(
-            status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
+            413,
             detail=f"file larger than {MAX_IMPORT_BYTES // (1024 * 1024)} MB; split it",
         )
     if fmt == "auto":
