@@ -356,9 +356,8 @@ class BankCardRecognizer(Recognizer):
 
 # ---------------------------------------------------------------- phones
 
-_PHONE_RUN = re.compile(
-    r"(?<![0-9a-z.+_/@#=&%-])(?P<plus>\+ ?|\(\+?|00)?(?P<body>\d+(?:(?: ?- ?| |\) ?|\.(?=\d{4}))\d+)*)"
-)
+_SEP = r"(?: ?[-~～*·_] ?| |\) ?|\.(?=\d{3,4}(?!\d))|[\u2600-\u27bf\U0001f300-\U0001faff]\ufe0f?)"
+_PHONE_RUN = re.compile(rf"(?<![0-9a-z.+_/@#=&%-])(?P<plus>\+ ?|\(\+?|00)?(?P<body>\d+(?:{_SEP}\d+)*)")
 _GROUP = re.compile(r"\d+")
 _LONG_START = re.compile(r"1[3-9]?$|1[3-9]\d|0[1-9]?$|0[1-9]\d|[48]0?$|[48]00|86?$|861")
 
@@ -484,6 +483,36 @@ class PhoneRecognizer(Recognizer):
         if len(digits) in (6, 7, 8) and digits[:2] in ("95", "96"):
             return (digits, "service", f"95/96 service code after {phone_ctx.group()!r}")
         return None
+
+
+_CN_DIGIT = str.maketrans("零〇一幺二两三四五六七八九", "0011223456789")
+_CN_RUN = re.compile(r"[0-9零〇一幺二两三四五六七八九](?:[ \-]?[0-9零〇一幺二两三四五六七八九]){9,11}")
+
+
+class ChineseNumeralPhoneRecognizer(Recognizer):
+    """Phone numbers written (partly) in Chinese numerals to dodge filters: 一三八一二三四五六七八, 幺三八 1234 5678."""
+
+    name, kinds = "phone_cn", ("phone",)
+
+    def gate(self, text: str) -> bool:
+        return sum(map(text.count, "零〇一幺二两三四五六七八九")) >= 3
+
+    def run(self, scan: Scan) -> None:
+        for m in _CN_RUN.finditer(scan.text):
+            raw = m.group()
+            if raw.isascii():
+                continue
+            digits = re.sub(r"[ \-]", "", raw.translate(_CN_DIGIT))
+            s, e = m.span()
+            if not scan.free(s, e):
+                continue
+            if MOBILE_RE.fullmatch(digits):
+                cat = "mobile"
+            elif digits.startswith("0") and valid_landline(digits):
+                cat = "landline"
+            else:
+                continue
+            scan.add("phone", s, e, digits, self.name, f"{cat} number written in Chinese numerals", {"category": cat})
 
 
 # ---------------------------------------------------------------- apps
@@ -618,6 +647,7 @@ REGISTRY: tuple[Recognizer, ...] = (
     UrlRecognizer(),
     BankCardRecognizer(),
     PhoneRecognizer(),
+    ChineseNumeralPhoneRecognizer(),
     AppRecognizer(),
     AmountRecognizer(),
 )
