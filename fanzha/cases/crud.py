@@ -24,7 +24,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from fanzha.api.security import Role
 from fanzha.cases.audit import audit
 from fanzha.cases.linking import LinkResult, linked_cases
-from fanzha.cases.register import _insert, upsert_indicator
+from fanzha.cases.register import _insert, normalize, upsert_indicator
 from fanzha.cases.schemas import (
     CaseCreate,
     CaseIndicatorPublic,
@@ -85,16 +85,22 @@ def new_case_no(at: datetime | None = None) -> str:
 def link_indicators(session: Session, case: Case, refs: Iterable[IndicatorRef], *, seen_at: datetime) -> list[int]:
     """Upsert each indicator in the register and link it to ``case`` (idempotent; returns the linked ids).
 
-    report_count rises by one only when the link is new, so re-sending the same indicator does not inflate it.
+    All values are normalised (and so validated) before anything is written, then written in (kind, value) order so
+    that concurrent intakes lock register rows in the same order (no deadlocks on PostgreSQL). report_count rises
+    by one only when the link is new, so re-sending the same indicator does not inflate it.
     """
-    linked: list[int] = []
+    keyed: dict[tuple[str, str], IndicatorRef] = {}
     for ref in refs:
         try:
-            ind = upsert_indicator(session, kind=ref.kind, value=ref.value, source="case", seen_at=seen_at)
+            key = normalize(ref.kind, ref.value)
         except ValueError as exc:
             raise InvalidIndicator(f"{ref.kind} {ref.value!r}: {exc}") from exc
-        if ind.id in linked:
-            continue
+        keyed.setdefault((ref.kind, key), ref)
+    linked: list[int] = []
+    for (kind, key), ref in sorted(keyed.items()):
+        ind = upsert_indicator(
+            session, kind=kind, value=key, normalized=True, display_value=ref.value, source="case", seen_at=seen_at
+        )
         ins = _insert(session)(CaseIndicator).values(case_id=case.id, indicator_id=ind.id, role=ref.role)
         stmt = ins.on_conflict_do_nothing(index_elements=["case_id", "indicator_id"]).returning(CaseIndicator.case_id)
         if session.execute(stmt).first() is not None:  # a new link (RETURNING is empty on conflict)
@@ -348,7 +354,8 @@ def retry_on_conflict(fn: Callable[[Session], T], *, url: str | None = None, att
         except (VersionConflict, StaleDataError) as exc:
             last = exc
         except OperationalError as exc:
-            if "locked" not in str(exc).lower() and "deadlock" not in str(exc).lower():
+            msg = str(exc).lower()
+            if not any(w in msg for w in ("locked", "deadlock", "could not serialize")):
                 raise
             last = exc
         except IntegrityError as exc:  # a concurrent insert of the same key: the retry will see it
