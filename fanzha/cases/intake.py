@@ -319,9 +319,17 @@ _PLUS_00 = re.compile(r"[+＋](?=[0０][0０][1-9１-９])")  # "+0086…" calle
 _BRACKETED_ID = re.compile(r"[（(]([A-Za-z0-9_\-]{5,24})[）)]")  # "微信（zhuli_520）"
 
 
+_WX_LABEL = re.compile(r"(?<=微信)\s*[（(]?\s*(?:[iI][dD]|號|号)\s*[:：]")  # "微信（ID：x）", "微信號：x"
+_ID_OPEN = re.compile(r"[（(](?=\s*[A-Za-z][A-Za-z0-9_\-]{4,})")
+_ID_CLOSE = re.compile(r"(?<=[A-Za-z0-9_\-])[）)]")
+
+
 def _unbracket(text: str) -> str:
     text = _PLUS_00.sub(" ", text)
+    text = _WX_LABEL.sub(lambda m: " " * len(m.group(0)), text)
     text = _BRACKETED_ID.sub(lambda m: " " + m.group(1) + " ", text)
+    text = _ID_OPEN.sub(" ", text)
+    text = _ID_CLOSE.sub(" ", text)
     text = _BRACKET_OPEN.sub(lambda m: " " * len(m.group(0)), text)
     return _BRACKET_CLOSE.sub(lambda m: " " * len(m.group(0)), text)
 
@@ -513,6 +521,10 @@ def _amount_role(doc: _Doc, a: _Amt) -> _Role:
         return _Role(a, "received", "withdrawn successfully by the victim")
     if lx.cues["ignore_after"].search(after):
         return _Role(a, "ignore", "a limit / gain / balance, not a payment")
+    if cat in ("ignore", "staged") and _PASSED_ON.search(after):
+        return _Role(a, "pay", f"{m.group(0)} … passed on to the fraudster")
+    if cat == "ignore" and m.group(0) == "存款" and re.search(r"向[^，。；]*$", left[: m.start()]):
+        return _Role(a, "pay", "deposited into the fraudster's account (向…账户存款)")
     if cat == "ignore":
         # "将存款7.2万元转至…", "把卡里余额5万元全部转出": a balance moved by the victim is a payment
         if re.search(r"[将把]", left) and lx.cues["pay"].search(after[:16]):
@@ -587,6 +599,7 @@ def _complied(doc: _Doc, ce: int, later: list[_Role]) -> str | None:
 
 
 _BACKGROUND = re.compile(r"曾经|曾在|曾于|曾用|以前|早年|当年|大学|读书|上学|学生时|毕业|办理过|注册过|借过|贷过|开通过")
+_PASSED_ON = re.compile(r"^(?:元|块)?(?:后|之后)?(?:全部|都|均)?(?:转给|转入|转到|转至|汇给|汇入|打给|打到|交给)")
 _COUNT_OF = re.compile(r"(\d{1,3}|[一二两三四五六七八九十]{1,3})(?:张|个|份|套)(?:面值|面额)(?:为|是)?\s*$")
 _REFUSAL = re.compile(
     r"未转|没有转|没转|不转|拒绝|未造成|没有造成|未受|没有损失|无损失|未付|没有付|没付|未支付|没有支付|没有再|未汇|没汇|"

@@ -391,3 +391,24 @@ def test_victim_complied_later(text: str, expected: str | None) -> None:
 def test_platform_named_as_the_subject_of_a_lie_is_not_a_channel() -> None:
     el = extract("接到自称客服的电话，称其抖音账号开通了直播带货会员，每月将扣款500元", reported_at=REP)
     assert el.channels == ["电话"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("10月25日首次入金5万元，11月获利后提现成功2万元，12月又先后入金20万元、30万元", "530000"),
+        ("2月25日下午，一名年轻男子上门取走现金6万元", "60000"),
+        ("对方让其在借呗借款1万元转给对方", "10000"),
+        ("报案人在ATM机向对方提供的账户6222627491186252761存款1万元", "10000"),
+        ("其卡内有存款8万元，未受损失", None),
+    ],
+)
+def test_deposits_borrowing_and_cash_taken(text: str, expected: str | None) -> None:
+    assert amount(text) == (None if expected is None else Decimal(expected))
+
+
+@pytest.mark.parametrize(
+    "text", ["加了博主的微信（ID：gold_master88）。", "對方微信號：gold_master88，", "微信id:gold_master88"]
+)
+def test_wechat_labels_the_shared_extractor_misses(text: str) -> None:
+    assert extract(text, reported_at=REP).wechat == ["gold_master88"]
