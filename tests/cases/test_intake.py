@@ -5,6 +5,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from fanzha.cases import extract as extract_from_package
 from fanzha.cases.intake import CaseElements, extract
@@ -412,3 +414,20 @@ def test_deposits_borrowing_and_cash_taken(text: str, expected: str | None) -> N
 )
 def test_wechat_labels_the_shared_extractor_misses(text: str) -> None:
     assert extract(text, reported_at=REP).wechat == ["gold_master88"]
+
+
+_PIECES = ["报案人", "转了", "转账", "500", "两千", "元", "，", "。", "（", "）", "微信", "QQ", "13912345678",
+           "6222021895559797115", "昨天", "下午三点", "3月5日", "共计", "被骗", "返了", "让其", "照做", "将", "存款",
+           "第一次", "分别为：", "万", "ID：", "+00", "http://a.cn", "\u3000", "ｑｑ", "號", "\n"]  # fmt: skip
+
+
+@given(st.lists(st.sampled_from(_PIECES) | st.text(max_size=5), max_size=40))
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_random_narratives_never_crash(parts: list[str]) -> None:
+    text = "".join(parts)
+    el = extract(text, reported_at=REP)
+    rec = el.to_record(0)
+    assert rec["elements"]["amount_yuan"] is None or rec["elements"]["amount_yuan"] >= 0
+    for e in el.evidence:
+        if e.span is not None:
+            assert 0 <= e.span[0] <= e.span[1] <= len(text)
