@@ -11,6 +11,7 @@ from decimal import Decimal
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Header, HTTPException, Query, Response, status
+from sqlalchemy.exc import OperationalError
 
 from fanzha.api.deps import Page, PageDep, SessionDep, require_roles
 from fanzha.api.security import Role
@@ -52,6 +53,14 @@ Reader = Annotated[User, Depends(require_roles(Role.DESK_OFFICER, Role.WARNING_O
 Exporter = Annotated[User, Depends(require_roles(Role.DESK_OFFICER, Role.ANALYST))]
 
 
+def _busy(exc: OperationalError) -> HTTPException:
+    """SQLite's "database is locked" or a PostgreSQL deadlock/serialisation failure: nothing was written; retry."""
+    msg = str(exc).lower()
+    if any(w in msg for w in ("locked", "deadlock", "could not serialize")):
+        return HTTPException(503, detail="database busy, nothing was written: retry", headers={"Retry-After": "1"})
+    raise exc
+
+
 def _not_found(case_id: int) -> HTTPException:
     return HTTPException(status.HTTP_404_NOT_FOUND, detail=f"case {case_id} not found")
 
@@ -89,8 +98,15 @@ def create(case_in: CaseCreate, session: SessionDep, user: Writer) -> CasePublic
     except InvalidIndicator as exc:
         session.rollback()
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, detail=str(exc)) from exc
+    except OperationalError as exc:
+        session.rollback()
+        raise _busy(exc) from exc
     out = case_public(case, actor=user, session=session, with_links=True)
-    session.commit()
+    try:
+        session.commit()
+    except OperationalError as exc:
+        session.rollback()
+        raise _busy(exc) from exc
     return out
 
 
@@ -185,6 +201,9 @@ def patch(
     except InvalidIndicator as exc:
         session.rollback()
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, detail=str(exc)) from exc
+    except OperationalError as exc:
+        session.rollback()
+        raise _busy(exc) from exc
     return out
 
 
