@@ -144,3 +144,15 @@ def test_wrong_role_gets_403(client, auth_headers, role: str) -> None:
             assert r.status_code != 403, (role, method, path)
         else:
             assert r.status_code == 403, (role, method, path, r.status_code)
+
+
+def test_failed_logins_are_throttled(client, make_user) -> None:
+    make_user("analyst", username="victim-of-guessing", password="right-password")
+    for _ in range(10):
+        r = client.post("/api/v1/auth/token", data={"username": "victim-of-guessing", "password": "guess"})
+        assert r.status_code == 401
+    r = client.post("/api/v1/auth/token", data={"username": "victim-of-guessing", "password": "right-password"})
+    assert r.status_code == 429 and "Retry-After" in r.headers
+    make_user("analyst", username="someone-else", password="right-password")
+    ok = client.post("/api/v1/auth/token", data={"username": "someone-else", "password": "right-password"})
+    assert ok.status_code == 200  # other accounts are not affected

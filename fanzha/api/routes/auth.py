@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from fastapi import APIRouter, HTTPException, Request, status
 from pydantic import BaseModel
+from sqlalchemy import func, literal, select
 
 from fanzha.api.deps import CurrentUser, SessionDep, oauth2_scheme, require_roles
 from fanzha.api.security import authenticate, issue_token, revoke_token
 from fanzha.cases.audit import audit
 from fanzha.config import get_settings
-from fanzha.db.base import utcnow
+from fanzha.db.base import UTCDateTime, utcnow
+from fanzha.db.models import AuditLog
 
 router = APIRouter(prefix="/api/v1/auth", tags=["auth"])
 
@@ -55,9 +57,28 @@ async def _credentials(request: Request) -> tuple[str, str]:
     return username, password
 
 
+# Brute-force brake: this many failed logins for one username within the window → 429 until it passes.
+MAX_FAILED_LOGINS = 10
+FAILED_LOGIN_WINDOW = timedelta(minutes=15)
+
+
+def _recent_failures(session: SessionDep, username: str) -> int:
+    since = literal(utcnow() - FAILED_LOGIN_WINDOW, UTCDateTime())
+    stmt = select(func.count()).where(
+        AuditLog.action == "login_failed", AuditLog.username == username, AuditLog.at >= since
+    )
+    return int(session.scalar(stmt) or 0)
+
+
 @router.post("/token", response_model=TokenOut, summary="Log in: username + password (form or JSON) → token")
 async def token(request: Request, session: SessionDep) -> TokenOut:
     username, password = await _credentials(request)
+    if _recent_failures(session, username[:64]) >= MAX_FAILED_LOGINS:
+        raise HTTPException(
+            status.HTTP_429_TOO_MANY_REQUESTS,
+            detail="too many failed logins for this user; try again in 15 minutes",
+            headers={"Retry-After": str(int(FAILED_LOGIN_WINDOW.total_seconds()))},
+        )
     user = authenticate(session, username, password)
     if user is None:
         audit(session, actor=None, username=username[:64], action="login_failed", entity="user", entity_id=None)
@@ -68,8 +89,6 @@ async def token(request: Request, session: SessionDep) -> TokenOut:
     tok = issue_token(session, user)
     audit(session, actor=user, action="login", entity="user", entity_id=user.id, detail="api token issued")
     session.commit()
-    from datetime import timedelta
-
     expires = utcnow() + timedelta(minutes=get_settings().token_ttl_minutes)
     return TokenOut(access_token=tok, expires_at=expires, username=user.username, role=user.role)
 
