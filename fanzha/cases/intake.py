@@ -499,7 +499,7 @@ def _amount_role(doc: _Doc, a: _Amt) -> _Role:
         # a bare 共计 takes the meaning of the cue before it ("佣金共计36元" is money received)
         before = left[: _BARE_TOTAL.search(left).start()]  # type: ignore[union-attr]
         prev = _left_cue(doc, before)
-        if prev is not None and prev[0] in ("received", "ignore"):
+        if prev is not None and prev[0] in ("received", "ignore", "staged"):
             got = prev
     if got is None:
         # "将卡内的15万元分两次转到…" / "将现金8万元当面交给…"
@@ -599,6 +599,7 @@ def _complied(doc: _Doc, ce: int, later: list[_Role]) -> str | None:
 
 
 _BACKGROUND = re.compile(r"曾经|曾在|曾于|曾用|以前|早年|当年|大学|读书|上学|学生时|毕业|办理过|注册过|借过|贷过|开通过")
+_IMPERSONATED = re.compile(r"(?:自称|冒充|假冒|假扮|谎称是)(?:是)?[“\"「]?$")
 _PASSED_ON = re.compile(r"^(?:元|块)?(?:后|之后)?(?:全部|都|均)?(?:转给|转入|转到|转至|汇给|汇入|打给|打到|交给)")
 _COUNT_OF = re.compile(r"(\d{1,3}|[一二两三四五六七八九十]{1,3})(?:张|个|份|套)(?:面值|面额)(?:为|是)?\s*$")
 _REFUSAL = re.compile(
@@ -742,8 +743,10 @@ def extract(narrative: str, reported_at: datetime | str | None = None) -> CaseEl
             payees.append(ind.value)
             ev("payee_accounts", ind.value, ind.span, "Alipay account the victim paid into")
         elif ind.kind == "app":
-            name = ind.value
-            if fold(name) in lx.not_app_names:
+            name = ind.raw.strip() or ind.value  # as written ("Mall Task"); the register key is the normalised form
+            if fold(name) in lx.not_app_names or fold(ind.value) in lx.not_app_names:
+                continue
+            if _IMPERSONATED.search(doc.left(s, 8)):  # "自称国家反诈中心的电话": an organisation named, not an app
                 continue
             apps.append(name)
             ev("apps", name, ind.span, "app named in the narrative")
@@ -907,6 +910,8 @@ def canonical(field: str, value: object) -> str:
     if field in ("bank_cards", "payee_accounts"):
         d = re.sub(r"[\s-]", "", s)
         return d
+    if field == "apps":
+        return re.sub(r"\s+", "", s)
     return s
 
 

@@ -431,3 +431,18 @@ def test_random_narratives_never_crash(parts: list[str]) -> None:
     for e in el.evidence:
         if e.span is not None:
             assert 0 <= e.span[0] <= e.span[1] <= len(text)
+
+
+def test_loans_taken_and_handed_over() -> None:
+    assert amount("指导其在京东金条、微粒贷等平台贷款共计6万元，并转入对方提供的监管账户") == Decimal(60000)
+    assert amount("报案人申请贷款8万元，对方称需要交保证金") is None
+
+
+def test_impersonated_organisation_is_not_an_app() -> None:
+    el = extract("报案人接到一个自称国家反诈中心的电话，说其涉嫌诈骗", reported_at=REP)
+    assert el.apps == [] and el.channels == ["电话"]
+
+
+def test_app_names_are_shown_as_written() -> None:
+    el = extract("对方让其下载“Mall Task”APP做抢单任务", reported_at=REP)
+    assert [a.replace(" ", "").lower() for a in el.apps] == ["malltask"]
