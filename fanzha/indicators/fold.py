@@ -59,12 +59,54 @@ def _translate_1to1(text: str) -> str:
     return out
 
 
+# Fast path for long texts: str.translate with a dict is slow on non-ASCII text (a dict lookup per character), so
+# lower-case with str.lower() (1:1 whenever the length is unchanged) and then replace only the characters that still
+# need folding. The frequent full-width punctuation ，！？；：（） is left as is: every pattern accepts both forms.
+_FREQUENT = set("，！？；：（）")
+_RARE_MAP = {chr(k): (chr(v) if isinstance(v, int) else str(v)) for k, v in _TABLE.items() if chr(k) not in _FREQUENT}
+_RARE_MAP = {k: v for k, v in _RARE_MAP.items() if not ("A" <= k <= "Z")}
+
+
+def _char_class(chars: set[str]) -> str:
+    """A compact regex character class (ranges) for a set of characters: a long list of single characters is slow."""
+    cps = sorted(ord(c) for c in chars)
+    parts: list[str] = []
+    i = 0
+    while i < len(cps):
+        j = i
+        while j + 1 < len(cps) and cps[j + 1] == cps[j] + 1:
+            j += 1
+        lo, hi = re.escape(chr(cps[i])), re.escape(chr(cps[j]))
+        parts.append(lo if i == j else f"{lo}-{hi}")
+        i = j + 1
+    return "[" + "".join(parts) + "]"
+
+
+# Full-width forms, dashes, circled and mathematical digits: what evasions use. Digits of other scripts (Arabic-Indic
+# ...) are folded by fold_value only (regex \d matches them in texts anyway), which keeps this class short and fast.
+_TEXT_RARE = {
+    c
+    for c in _RARE_MAP
+    if not unicodedata.category(c) == "Nd" or "\uff10" <= c <= "\uff19" or 0x1D7CE <= ord(c) <= 0x1D7FF
+}
+_RARE = re.compile(_char_class(_TEXT_RARE))
+
+
+def _fold_fast(text: str) -> str:
+    low = text.lower()
+    if len(low) != len(text):  # İ and a few others lower-case to two characters
+        return _translate_1to1(text)
+    if _RARE.search(low) is None:
+        return low
+    return _RARE.sub(lambda m: _RARE_MAP[m.group()], low)
+
+
 def fold(text: str) -> Folded:
     if not _INVISIBLE.search(text):
-        return Folded(text, _translate_1to1(text), None)
+        return Folded(text, _fold_fast(text), None)
     keep = [i for i, ch in enumerate(text) if not _INVISIBLE.match(ch)]
     stripped = "".join(text[i] for i in keep)
-    return Folded(text, _translate_1to1(stripped), tuple(keep))
+    return Folded(text, _fold_fast(stripped), tuple(keep))
 
 
 def fold_value(value: str, *, lower: bool = True) -> str:
