@@ -36,7 +36,10 @@ def naive(text: str, reported_at: str | None) -> dict[str, Any]:
     from fanzha.text.amounts import find_amounts
 
     inds = extract_indicators(text)
-    by = {k: [i.normalized for i in inds if i.kind == k] for k in ("phone", "qq", "wechat", "url", "domain", "bank_card", "app", "alipay")}
+    by = {
+        k: [i.normalized for i in inds if i.kind == k]
+        for k in ("phone", "qq", "wechat", "url", "domain", "bank_card", "app", "alipay")
+    }
     amounts = [a.value for a in find_amounts(text)]
     times = find_times(text, parse_reported_at(reported_at))
     t = fold(text)
@@ -72,7 +75,9 @@ def run(path: Path, show_errors: bool) -> None:
     print(f"{'field':15s} {'P':>6s} {'R':>6s} {'F1':>6s}   {'naive F1':>8s}   tp/fp/fn")
     for f in (*SCORED_FIELDS, "ALL"):
         o, b = ours[f], theirs[f]
-        print(f"{f:15s} {o['precision']:6.3f} {o['recall']:6.3f} {o['f1']:6.3f}   {b['f1']:8.3f}   {o['tp']}/{o['fp']}/{o['fn']}")
+        print(
+            f"{f:15s} {o['precision']:6.3f} {o['recall']:6.3f} {o['f1']:6.3f}   {b['f1']:8.3f}   {o['tp']}/{o['fp']}/{o['fn']}"
+        )
     ratio = ours["ALL"]["f1"] / theirs["ALL"]["f1"] if theirs["ALL"]["f1"] else float("inf")
     print(f"overall F1 {ours['ALL']['f1']:.3f} vs naive {theirs['ALL']['f1']:.3f} (ratio {ratio:.2f})")
     print(f"throughput: {len(rows) / t_x:.1f} narratives/s (naive {len(rows) / t_b:.1f}/s)")

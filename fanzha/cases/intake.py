@@ -129,7 +129,11 @@ class CaseElements(BaseModel):
     def elements(self) -> dict[str, Any]:
         amount: int | float | None = None
         if self.amount_yuan is not None:
-            amount = int(self.amount_yuan) if self.amount_yuan == self.amount_yuan.to_integral_value() else float(self.amount_yuan)
+            amount = (
+                int(self.amount_yuan)
+                if self.amount_yuan == self.amount_yuan.to_integral_value()
+                else float(self.amount_yuan)
+            )
         out: dict[str, Any] = {"amount_yuan": amount, "occurred_at": self.occurred_at_str()}
         for name in LIST_FIELDS:
             out[name] = list(getattr(self, name))
@@ -227,7 +231,7 @@ def lexicon() -> _Lexicon:
         channels=tuple(chans),
         check_clause=re.compile(data["check_clause"]),
         games=re.compile(_alt(data["games"], escape=True)),
-        not_app_names=frozenset(fold(x)for x in data["not_app_names"]),
+        not_app_names=frozenset(fold(x) for x in data["not_app_names"]),
         extra_apps=re.compile(_alt(data["extra_apps"], escape=True)),
         cues=cues,
         own_before=re.compile(data["own_before"]),
@@ -346,7 +350,9 @@ def _indicators(text: str) -> list[_Ind]:
     return out
 
 
-_DOWNLOADED = re.compile(r"(?:下载|下了|安装|装了)了?(?:一个|个|一款|款)?(?:叫|名为|名叫)?[“\"「『]([^”\"」』\s，。]{2,12})[”\"」』]")
+_DOWNLOADED = re.compile(
+    r"(?:下载|下了|安装|装了)了?(?:一个|个|一款|款)?(?:叫|名为|名叫)?[“\"「『]([^”\"」』\s，。]{2,12})[”\"」』]"
+)
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
 _CN_MOBILE = re.compile(r"1[3-9]\d{9}")
 
@@ -386,11 +392,15 @@ class _Amt:
 
 _BARE_NUM = re.compile(r"(?<![\d.a-z])(?<!\d,)(\d{2,7}(?:\.\d{1,2})?)(?![\d%a-z]|[.,]\d)")
 _BARE_LIST_SEP = re.compile(r"\s*(?:元|块)?[、和及]\s*")
-_BARE_CN = re.compile(r"((?:[一二两三四五六七八九壹贰叁肆伍陆柒捌玖][十百千万拾佰仟]|[十拾])[零一二两三四五六七八九十百千万壹贰叁肆伍陆柒捌玖拾佰仟]{0,10})")
+_BARE_CN = re.compile(
+    r"((?:[一二两三四五六七八九壹贰叁肆伍陆柒捌玖][十百千万拾佰仟]|[十拾])[零一二两三四五六七八九十百千万壹贰叁肆伍陆柒捌玖拾佰仟]{0,10})"
+)
 _BARE_PAY_BEFORE = re.compile(
     r"(?:转账|转了|转过去|转给对方|汇了|汇款|打了|打款|打过去|充值|充了|付了|付款|支付|垫付|垫了|缴纳|交了|花了|存入|存了)(?:了|过|过去)?(?:给对方|对方)?\s*(?:人民币)?\s*$"
 )
-_BARE_NOT_AFTER = re.compile(r"^\s*(?:个|次|天|年|月|日|号|岁|单|笔|份|张|瓶|件|人|分|点|时|期|倍|位|条|台|秒|米|元|块|万|千|百|w|k)")
+_BARE_NOT_AFTER = re.compile(
+    r"^\s*(?:个|次|天|年|月|日|号|岁|单|笔|份|张|瓶|件|人|分|点|时|期|倍|位|条|台|秒|米|元|块|万|千|百|w|k)"
+)
 
 
 def _amounts(doc: _Doc, taken: list[tuple[int, int]]) -> list[_Amt]:
@@ -598,7 +608,9 @@ def _complied(doc: _Doc, ce: int, later: list[_Role]) -> str | None:
     return None
 
 
-_BACKGROUND = re.compile(r"曾经|曾在|曾于|曾用|以前|早年|当年|大学|读书|上学|学生时|毕业|办理过|注册过|借过|贷过|开通过")
+_BACKGROUND = re.compile(
+    r"曾经|曾在|曾于|曾用|以前|早年|当年|大学|读书|上学|学生时|毕业|办理过|注册过|借过|贷过|开通过"
+)
 _IMPERSONATED = re.compile(r"(?:自称|冒充|假冒|假扮|谎称是)(?:是)?[“\"「]?$")
 _PASSED_ON = re.compile(r"^(?:元|块)?(?:后|之后)?(?:全部|都|均)?(?:转给|转入|转到|转至|汇给|汇入|打给|打到|交给)")
 _COUNT_OF = re.compile(r"(\d{1,3}|[一二两三四五六七八九十]{1,3})(?:张|个|份|套)(?:面值|面额)(?:为|是)?\s*$")
@@ -606,7 +618,9 @@ _REFUSAL = re.compile(
     r"未转|没有转|没转|不转|拒绝|未造成|没有造成|未受|没有损失|无损失|未付|没有付|没付|未支付|没有支付|没有再|未汇|没汇|"
     r"识破|劝阻|拦截|止付|觉得可疑|觉得不对|察觉|没有输入|未输入|犹豫|准备"
 )
-_DONE_SHAPE = re.compile(r"先后|分别|陆续|分[两三四五六七八九十\d]+[次笔]|(?:至|到|入)(?:对方)?(?:指定|提供)?的?[^，。；]{0,6}(?:账户|账号|银行卡|卡上|卡里|卡号)")
+_DONE_SHAPE = re.compile(
+    r"先后|分别|陆续|分[两三四五六七八九十\d]+[次笔]|(?:至|到|入)(?:对方)?(?:指定|提供)?的?[^，。；]{0,6}(?:账户|账号|银行卡|卡上|卡里|卡号)"
+)
 
 
 # ---------------------------------------------------------------------------------------------------- extraction
@@ -652,7 +666,9 @@ def _channels(doc: _Doc, evidence: list[ElementEvidence], own_starts: list[int])
                 continue
             found.append((s, ch.name))
             a, b = doc.o_span(s, e)
-            evidence.append(ElementEvidence(field="channels", value=ch.name, span=(a, b), why=f"channel word {m.group(0)!r}"))
+            evidence.append(
+                ElementEvidence(field="channels", value=ch.name, span=(a, b), why=f"channel word {m.group(0)!r}")
+            )
             break
     found.sort()
     return [name for _, name in found]
@@ -711,7 +727,12 @@ def extract(narrative: str, reported_at: datetime | str | None = None) -> CaseEl
                 ev("other_numbers", ind.value, ind.span, "official / service number, not the fraudster's")
                 continue
             phones.append(ind.value)
-            ev("phones", ind.value, ind.span, "fraudster's number" + (" (spoofed official caller ID)" if official else ""))
+            ev(
+                "phones",
+                ind.value,
+                ind.span,
+                "fraudster's number" + (" (spoofed official caller ID)" if official else ""),
+            )
         elif ind.kind == "qq":
             qq.append(ind.value)
             ev("qq", ind.value, ind.span, "QQ number" + (" (group)" if ind.context.get("group") else ""))
@@ -942,5 +963,12 @@ def f1_table(pairs: list[tuple[dict[str, Any], dict[str, Any]]]) -> dict[str, di
     for f, (tp, fp, fn) in sums.items():
         p = tp / (tp + fp) if tp + fp else 1.0
         r = tp / (tp + fn) if tp + fn else 1.0
-        table[f] = {"tp": tp, "fp": fp, "fn": fn, "precision": p, "recall": r, "f1": 2 * p * r / (p + r) if p + r else 0.0}
+        table[f] = {
+            "tp": tp,
+            "fp": fp,
+            "fn": fn,
+            "precision": p,
+            "recall": r,
+            "f1": 2 * p * r / (p + r) if p + r else 0.0,
+        }
     return table

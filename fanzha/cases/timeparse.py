@@ -30,6 +30,7 @@ CHINA_TZ = timezone(timedelta(hours=8), "Asia/Shanghai")  # China has had no DST
 
 Precision = Literal["minute", "day", "month"]
 
+
 def _fold_table() -> dict[int, str]:
     table = {cp: chr(cp - 0xFEE0).lower() for cp in range(0xFF01, 0xFF5F)}
     table.update({cp: chr(cp).lower() for cp in range(ord("A"), ord("Z") + 1)})
@@ -76,7 +77,20 @@ def fold(text: str) -> str:
     return "".join(out)
 
 
-_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_DIGITS = {
+    "零": 0,
+    "〇": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
 
 
 def cn_small_int(s: str) -> int | None:
@@ -144,7 +158,12 @@ _WD = r"[一二三四五六日天末1-7]"
 _PERIOD = r"(?:凌晨|清晨|早上|早晨|一早|上午|中午|午后|下午|傍晚|晚上|夜里|夜间|半夜|深夜|晚间|晚|早|夜)"
 
 _DATE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
-    ("ymd", re.compile(rf"(?<!\d)(?P<y>\d{{4}}|[零〇一二三四五六七八九]{{4}})\s*[年\-/.]\s*(?P<m>{_N})\s*[月\-/.]\s*(?P<d>{_N})(?:\s*[日号])?")),
+    (
+        "ymd",
+        re.compile(
+            rf"(?<!\d)(?P<y>\d{{4}}|[零〇一二三四五六七八九]{{4}})\s*[年\-/.]\s*(?P<m>{_N})\s*[月\-/.]\s*(?P<d>{_N})(?:\s*[日号])?"
+        ),
+    ),
     ("rel_year_md", re.compile(rf"(?P<ry>今年|去年|前年)(?P<m>{_N})月(?P<d>{_N})[日号]")),
     ("ym", re.compile(rf"(?<!\d)(?P<y>\d{{4}}|[零〇一二三四五六七八九]{{4}})\s*年\s*(?P<m>{_N})\s*月份?")),
     ("rel_year_m", re.compile(rf"(?P<ry>今年|去年|前年)(?P<m>{_N})月份?")),
@@ -153,7 +172,10 @@ _DATE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("dot_md", re.compile(rf"(?<![\d.])(?P<m>\d{{1,2}})\.(?P<d>\d{{1,2}})(?![\d.%])(?=[日号]|{_PERIOD}|晚|早|当天)")),
     ("week_day", re.compile(rf"(?P<w>上上|上|本|这|这个|上个)?(?:周|星期|礼拜)(?P<x>{_WD})")),
     ("n_ago", re.compile(rf"(?P<n>{_N}|半|几)(?:个)?(?P<u>天|日|周|星期|礼拜|月)(?:以前|之前|前)")),
-    ("rel_day", re.compile(r"大前天|前天|昨天|昨日|昨晚|昨夜|今天|今日|今早|今晨|今晚|当天|当日|当晚|次日|第二天|隔天|翌日")),
+    (
+        "rel_day",
+        re.compile(r"大前天|前天|昨天|昨日|昨晚|昨夜|今天|今日|今早|今晨|今晚|当天|当日|当晚|次日|第二天|隔天|翌日"),
+    ),
     ("rel_month", re.compile(r"上个月|上月")),
     ("m_only", re.compile(r"(?<![\d.个])(?P<m>\d{1,2}|十[一二]?|[一二三四五六七八九])月份?(?![日号\d])")),
 ]
@@ -307,7 +329,9 @@ def _hour_minute(m: re.Match[str], period: str | None, evening: bool) -> tuple[i
             if mi_opt is None:
                 return None
             mi = mi_opt
-    if period in ("下午", "午后", "傍晚", "晚上", "夜里", "夜间", "晚间", "深夜", "晚", "夜") or (period is None and evening):
+    if period in ("下午", "午后", "傍晚", "晚上", "夜里", "夜间", "晚间", "深夜", "晚", "夜") or (
+        period is None and evening
+    ):
         if 1 <= h < 12:
             h += 12
     elif period == "中午" and 1 <= h <= 3:
@@ -374,9 +398,7 @@ def find_times(text: str, reported_at: datetime) -> list[TimeMention]:
     periods_only = [m for m in _PERIOD_ONLY.finditer(t) if not any(taken[m.start() : m.end()])]
 
     # 3. walk in text order, resolving anaphora (当天/次日) against the last date seen
-    order = sorted(
-        [(d[0], 0, i) for i, d in enumerate(raw_dates)] + [(m.start(), 1, i) for i, m in enumerate(tods)]
-    )
+    order = sorted([(d[0], 0, i) for i, d in enumerate(raw_dates)] + [(m.start(), 1, i) for i, m in enumerate(tods)])
     out: list[TimeMention] = []
     context: _DateTok | None = None
     used_tod: set[int] = set()
@@ -405,7 +427,9 @@ def find_times(text: str, reported_at: datetime) -> list[TimeMention]:
                     used_tod.add(j)
                     a, b = _span(s, follow.end())
                     out.append(
-                        TimeMention(a, b, text[a:b], datetime.combine(day, time(*hm)), "minute", f"{kind} + time of day")
+                        TimeMention(
+                            a, b, text[a:b], datetime.combine(day, time(*hm)), "minute", f"{kind} + time of day"
+                        )
                     )
                     continue
             end = e

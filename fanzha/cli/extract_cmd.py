@@ -151,7 +151,9 @@ def _show(text: str, reported_at: str | None) -> None:
     table.add_row("type", el.type or "—", "fanzha.screen (narrative)")
     table.add_row("amount_yuan", "—" if el.amount_yuan is None else str(el.amount_yuan), why("amount_yuan"))
     for t in el.transfers:
-        table.add_row("  transfer", f"{t.amount_yuan} {t.payee_account or ''} {t.time or ''}".strip(), f"{t.raw!r} {t.why}")
+        table.add_row(
+            "  transfer", f"{t.amount_yuan} {t.payee_account or ''} {t.time or ''}".strip(), f"{t.raw!r} {t.why}"
+        )
     for t in el.received:
         table.add_row("  received back", f"{t.amount_yuan}", f"{t.raw!r} {t.why}")
     table.add_row("occurred_at", el.occurred_at_str() or "—", why("occurred_at"))

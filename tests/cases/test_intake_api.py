@@ -9,8 +9,11 @@ TEXT = "报案人称昨天下午三点接到电话13912345678，对方返了50�
 
 @pytest.mark.parametrize("role", ["desk_officer", "admin"])
 def test_officer_gets_the_record(client, auth_headers, role: str) -> None:
-    r = client.post("/api/v1/extract", json={"text": TEXT, "reported_at": "2024-03-08T10:00:00+08:00", "id": 5},
-                    headers=auth_headers(role))
+    r = client.post(
+        "/api/v1/extract",
+        json={"text": TEXT, "reported_at": "2024-03-08T10:00:00+08:00", "id": 5},
+        headers=auth_headers(role),
+    )
     assert r.status_code == 200, r.text
     rec = r.json()
     assert rec["id"] == 5 and set(rec) == {"id", "type", "elements"}
@@ -21,8 +24,11 @@ def test_officer_gets_the_record(client, auth_headers, role: str) -> None:
 
 
 def test_detail_adds_evidence(client, auth_headers) -> None:
-    r = client.post("/api/v1/extract?detail=true", json={"text": TEXT, "reported_at": "2024-03-08"},
-                    headers=auth_headers("desk_officer"))
+    r = client.post(
+        "/api/v1/extract?detail=true",
+        json={"text": TEXT, "reported_at": "2024-03-08"},
+        headers=auth_headers("desk_officer"),
+    )
     rec = r.json()
     assert [t["amount"] for t in rec["transfers"]] == ["500", "3000"]
     assert [t["amount"] for t in rec["received"]] == ["50"]

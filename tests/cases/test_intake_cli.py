@@ -11,7 +11,11 @@ from fanzha.cli import app
 
 runner = CliRunner()
 
-GOOD = {"id": "a1", "text": "报案人称昨天下午三点接到电话13912345678，先转了500，又转了3000元", "reported_at": "2024-03-08 10:00"}
+GOOD = {
+    "id": "a1",
+    "text": "报案人称昨天下午三点接到电话13912345678，先转了500，又转了3000元",
+    "reported_at": "2024-03-08 10:00",
+}
 
 
 def _records(out: str) -> list[dict]:

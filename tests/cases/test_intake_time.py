@@ -131,4 +131,12 @@ def test_parse_reported_at_rejects_garbage() -> None:
 
 
 def test_cn_small_int() -> None:
-    assert [cn_small_int(s) for s in ("12", "十二", "二十一", "十", "二〇二四", "三十", "x")] == [12, 12, 21, 10, 2024, 30, None]
+    assert [cn_small_int(s) for s in ("12", "十二", "二十一", "十", "二〇二四", "三十", "x")] == [
+        12,
+        12,
+        21,
+        10,
+        2024,
+        30,
+        None,
+    ]
