@@ -147,6 +147,14 @@ def _label_skeletons() -> dict[str, tuple[str, Brand]]:
 _TOKEN_SPLIT = re.compile(r"[-_.]+|(?<=[a-z])(?=\d)|(?<=\d)(?=[a-z])")
 
 
+def _brand_by_name(owner: str) -> Brand | None:
+    """The brand of official_domains.yaml that an official number's owner names (建设银行 -> 建设银行 ...)."""
+    for b in brands():
+        if b.brand in owner or any(n in owner for n in b.names if len(n) >= 2):
+            return b
+    return None
+
+
 def _imitates(b: Brand) -> dict[str, str]:
     return {"brand": b.brand, "official": b.domains[0]}
 
@@ -202,7 +210,21 @@ def _brand_checks(a: Analysis, host: str, sub: str, dom: str, suf: str) -> None:
             )
             a.details["imitates"] = _imitates(b)
             return
-    # 4. brand + word: taobao-refund.cc, icbc-verify.com, cmbchina-bank.net, boczs.com
+    # 4a. an official service number as the name: 95588-vip.com, kf95533.top
+    offi = official_numbers()
+    for num in re.findall(r"\d{5,8}", unicode_dom):
+        o = offi.get(num)
+        ob = _brand_by_name(o.owner) if o else None
+        if o and ob and ob.category in ("bank", "payment", "ecommerce", "courier", "operator", "transport"):
+            a.add(
+                "URL_BRAND_LOOKALIKE",
+                "high",
+                3.5,
+                f"域名 {dom}.{suf} 用{o.owner}的客服号码 {num} 作名字，但不是其官方域名 {ob.domains[0]}",
+            )
+            a.details["imitates"] = _imitates(ob)
+            return
+    # 4b. brand + word: taobao-refund.cc, icbc-verify.com, cmbchina-bank.net, boczs.com
     for t in tokens:
         if t in kw:
             b = kw[t]

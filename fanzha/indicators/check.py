@@ -114,6 +114,7 @@ _CLAIMS_OFFICIAL = re.compile(
     r"公安|警察|警官|民警|派出所|刑警|检察|法院|反诈中心|网警|银行|银保监|金融监管|人民银行|征信中心|工作人员|官方客服"
 )
 _EVIDENCE_KINDS = frozenset(ANALYSERS)
+_BANK_OWNER = re.compile(r"银行")
 
 
 @lru_cache(maxsize=1)
@@ -185,6 +186,16 @@ def screening_evidence(text: str) -> list[Evidence]:
                 add(_ev("URL_CLAIMED_BRAND_NOT_OFFICIAL", 2.5,
                         f"文中以{b.brand}的名义发链接，但 {a.details.get('host', ind.normalized)} 不是其官方域名（{b.domains[0]}）",
                         ind))  # fmt: skip
+        if ind.kind == "phone" and a.official and claimed:
+            owner = (a.details.get("official") or {}).get("owner", "")
+            banks = [b for b in claimed if b.category == "bank"]
+            if (
+                banks
+                and _BANK_OWNER.search(owner)
+                and not any(b.brand in owner or any(n in owner for n in b.names) for b in banks)
+            ):
+                add(_ev("PHONE_OFFICIAL_OWNER_MISMATCH", 2.0,
+                        f"文中自称{banks[0].brand}，给出的 {ind.normalized} 却是{owner}的号码", ind))  # fmt: skip
         if ind.kind == "phone" and claims and ctx.get("category") == "mobile" and not a.official:
             add(_ev("PHONE_MOBILE_CLAIMS_OFFICIAL", 2.0,
                     f"自称{claims.group()}却留普通手机号：公安、银行不会用私人手机联系",

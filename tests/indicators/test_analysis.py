@@ -40,6 +40,9 @@ LOOKALIKES = [
     ("pbccrc-zhengxin.com", "URL_BRAND_LOOKALIKE", "人民银行征信中心"),
     ("chsi-zhuxiao.top", "URL_BRAND_LOOKALIKE", "学信网"),
     ("ccb-vip.cc", "URL_BRAND_LOOKALIKE", "建设银行"),
+    ("95533-vip.com", "URL_BRAND_LOOKALIKE", "建设银行"),
+    ("wwwicbc.com", "URL_BRAND_LOOKALIKE", "工商银行"),
+    ("icbc.com.cn-login.xyz", "URL_BRAND_IN_SUBDOMAIN", "工商银行"),
     ("http://www.icbc.com.cn@evil.top/", "URL_AT_SIGN", "工商银行"),
 ]
 
@@ -294,3 +297,12 @@ def test_link_in_a_text_that_claims_another_brand() -> None:
     assert not [e for e in screening_evidence("【建设银行】详见 www.ccb.com/cn") if e.weight > 0]
     assert not [e for e in screening_evidence("【中国联通】流量包 u.10010.cn/abc") if e.weight > 0]
     assert "URL_CLAIMED_BRAND_NOT_OFFICIAL" not in {e.id for e in screening_evidence("【京东】订单详情 3.cn/Ab1")}
+
+
+def test_bank_text_with_another_banks_number() -> None:
+    ids = {e.id for e in screening_evidence("【工商银行】您的账户异常，请致电95533处理")}
+    assert "PHONE_OFFICIAL_OWNER_MISMATCH" in ids
+    assert "PHONE_OFFICIAL_OWNER_MISMATCH" not in {e.id for e in screening_evidence("【建设银行】如有疑问请致电95533")}
+    assert "PHONE_OFFICIAL_OWNER_MISMATCH" not in {
+        e.id for e in screening_evidence("【工商银行】谨防诈骗，可拨打96110咨询")
+    }
