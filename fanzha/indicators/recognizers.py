@@ -184,10 +184,16 @@ class QQRecognizer(Recognizer):
         r"(?P<num>[1-9]\d{4,10})(?!\d)(?!\.[a-z0-9])(?!点[a-z])"
     )
 
+    _trailing = re.compile(r"(?<![0-9])(?P<num>[1-9]\d{4,10})\s*[(（]\s*(?:q ?q|扣扣)号?\s*[)）]")
+
     def gate(self, text: str) -> bool:
         return "q" in text or "扣扣" in text or "企鹅" in text
 
     def run(self, scan: Scan) -> None:
+        for m in self._trailing.finditer(scan.text):  # "55667788（QQ）"
+            s, e = m.span("num")
+            if scan.free(s, e) and not MOBILE_RE.fullmatch(m.group("num")):
+                scan.add("qq", s, e, m.group("num"), self.name, "digits followed by (QQ)")
         for m in self._re.finditer(scan.text):
             s, e = m.span("num")
             if not scan.free(s, e):
