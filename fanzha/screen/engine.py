@@ -175,20 +175,27 @@ class Engine:
         return self._prepare(text, kind).hits
 
     def screen(self, text: str, kind: str = "auto") -> Verdict:
-        return self.screen_many([text], kind)[0]
+        return self.screen_many([text], kind, explain_all=True)[0]
 
-    def screen_many(self, texts: Sequence[str], kind: str = "auto") -> list[Verdict]:
+    def screen_many(self, texts: Sequence[str], kind: str = "auto", *, explain_all: bool = False) -> list[Verdict]:
         """Screen a batch; raises ScreenInputError on the first bad text.
 
-        The model scores the whole batch without explanations (fast), then explains only the texts whose verdict is
-        not "none" (the ones whose evidence someone will read). Indicators run only on texts that can hold one.
+        The model scores the whole batch without explanations (fast), then adds its strongest n-grams as evidence
+        for the verdicts above "none" that no rule or indicator explains (``explain_all``: for every verdict above
+        "none"; ``screen()`` of one text always does). Indicators run only on texts that can hold one.
         """
         prepared = [self._prepare(t, kind) for t in texts]
         inds = [self._indicator_evidence(p) for p in prepared]
         outputs = self._model_outputs([p.n.text for p in prepared], explain=False)
         verdicts = [self._verdict(p, out, ie) for p, out, ie in zip(prepared, outputs, inds, strict=True)]
         if self.model is not None:
-            redo = [i for i, v in enumerate(verdicts) if v.risk != Risk.NONE and outputs[i] is not None]
+            redo = [
+                i
+                for i, v in enumerate(verdicts)
+                if v.risk != Risk.NONE
+                and outputs[i] is not None
+                and (explain_all or not any(e.source in ("rule", "indicator") and e.weight > 0 for e in v.evidence))
+            ]
             if redo:
                 explained = self._model_outputs([prepared[i].n.text for i in redo], explain=True)
                 for i, out in zip(redo, explained, strict=True):
