@@ -826,7 +826,10 @@ class RuleSet:
             for r in self._by_concept.get(cid, ()):
                 candidates[r.id] = r
         fired: dict[str, RuleHit] = {}
+        present = scan.hits.keys()
         for r in sorted(candidates.values(), key=lambda r: r.id):
+            if r.all_terms and any(present.isdisjoint(t) for t in r.all_terms):
+                continue  # some co-occurrence term has no keyword in the text at all
             negated = False
             if unnegated is not None and r.negatable:
                 spans = self._eval_rule(unnegated, r)
