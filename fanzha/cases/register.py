@@ -194,6 +194,39 @@ def upsert_indicator(
     return row
 
 
+def update_entry(
+    session: Session,
+    indicator_id: int,
+    *,
+    status: str | None = None,
+    expires_at: datetime | None = None,
+    clear_expiry: bool = False,
+    note: str | None = None,
+) -> Indicator | None:
+    """Set an entry's status / expiry / note explicitly (may lower the status, unlike merges).
+
+    An official value stays ``allowlisted`` whatever is asked (ValueError), and a non-official value can be
+    allowlisted by hand (e.g. a local bank branch number). None when the entry does not exist.
+    """
+    row = session.get(Indicator, indicator_id)
+    if row is None:
+        return None
+    if status is not None:
+        if status not in INDICATOR_STATUSES:
+            raise ValueError(f"unknown status {status!r}")
+        if status != "allowlisted" and is_allowlisted(row.kind, row.value):
+            raise ValueError(f"{row.kind} {row.value} is an official value and can never be flagged")
+        row.status = status
+    if clear_expiry:
+        row.expires_at = None
+    elif expires_at is not None:
+        row.expires_at = _ts(expires_at)
+    if note is not None:
+        row.note = note or None
+    session.flush()
+    return row
+
+
 # --- queries ------------------------------------------------------------------------------------------------------
 
 

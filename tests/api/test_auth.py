@@ -132,6 +132,7 @@ ROLE_RULES = {
     ("POST", "/api/v1/indicators/import"): {"desk_officer", "analyst"},
     ("GET", "/api/v1/indicators/export.csv"): {"desk_officer", "analyst", "bank_teller"},
     ("GET", "/api/v1/indicators/export.json"): {"desk_officer", "analyst", "bank_teller"},
+    ("PATCH", "/api/v1/indicators/{indicator_id}"): {"desk_officer", "analyst"},
 }
 
 

@@ -172,3 +172,28 @@ def test_register_api(client, auth_headers, db_url: str) -> None:
     with session_scope(db_url) as s:
         acts = {a.action for a in s.scalars(select(AuditLog).where(AuditLog.entity == "indicator"))}
     assert {"import", "export", "create"} <= acts
+
+
+def test_patch_entry_status_and_allowlist_guard(client, auth_headers) -> None:
+    ana = auth_headers("analyst")
+    a = client.post(
+        "/api/v1/indicators", json={"kind": "phone", "value": "17000000042", "status": "confirmed"}, headers=ana
+    )
+    iid = a.json()["id"]
+    r = client.patch(f"/api/v1/indicators/{iid}", json={"status": "suspected", "note": "误报复核"}, headers=ana)
+    assert r.status_code == 200 and r.json()["status"] == "suspected" and r.json()["note"] == "误报复核"
+    r = client.patch(f"/api/v1/indicators/{iid}", json={"expires_at": "2030-01-01T00:00:00Z"}, headers=ana)
+    assert r.json()["expires_at"].startswith("2030-01-01")
+    r = client.patch(f"/api/v1/indicators/{iid}", json={"clear_expiry": True}, headers=ana)
+    assert r.json()["expires_at"] is None
+    off = client.post("/api/v1/indicators", json={"kind": "phone", "value": "96110"}, headers=ana).json()
+    r = client.patch(f"/api/v1/indicators/{off['id']}", json={"status": "confirmed"}, headers=ana)
+    assert r.status_code == 422 and "official" in r.json()["detail"]
+    assert client.patch("/api/v1/indicators/999999", json={"status": "suspected"}, headers=ana).status_code == 404
+    assert client.patch(f"/api/v1/indicators/{iid}", json={"status": "x"}, headers=ana).status_code == 422
+    assert (
+        client.patch(
+            f"/api/v1/indicators/{iid}", json={"status": "suspected"}, headers=auth_headers("bank_teller")
+        ).status_code
+        == 403
+    )

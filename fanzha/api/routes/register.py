@@ -26,6 +26,7 @@ from fanzha.cases.register import (
     import_bytes,
     list_indicators,
     to_record,
+    update_entry,
     upsert_indicator,
 )
 from fanzha.cases.schemas import IndicatorKind
@@ -193,3 +194,36 @@ async def import_(
         allowlisted=res.allowlisted,
         total_in_register=total,
     )
+
+
+class IndicatorPatch(BaseModel):
+    status: Status | None = None
+    expires_at: datetime | None = None
+    clear_expiry: bool = False
+    note: str | None = Field(default=None, max_length=2000)
+
+
+@router.patch(
+    "/{indicator_id}",
+    response_model=IndicatorPublic,
+    summary="Set an entry's status / expiry / note (official values stay allowlisted)",
+)
+def patch(indicator_id: int, body: IndicatorPatch, session: SessionDep, user: Writer) -> IndicatorPublic:
+    try:
+        row = update_entry(
+            session,
+            indicator_id,
+            status=body.status,
+            expires_at=body.expires_at,
+            clear_expiry=body.clear_expiry,
+            note=body.note,
+        )
+    except ValueError as exc:
+        session.rollback()
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, detail=str(exc)) from exc
+    if row is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, detail=f"indicator {indicator_id} not found")
+    changed = ",".join(k for k, v in body.model_dump(exclude_unset=True).items() if v is not None)
+    audit(session, actor=user, action="update", entity="indicator", entity_id=row.id, detail=f"set {changed}")
+    session.commit()
+    return IndicatorPublic(**to_record(row))
