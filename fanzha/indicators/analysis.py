@@ -44,6 +44,37 @@ LEVELS = ("none", "low", "medium", "high")
 
 
 @dataclass(frozen=True, slots=True)
+class Signal:
+    id: str
+    level: str
+    weight: float
+    about: str
+
+
+@lru_cache(maxsize=1)
+def signals() -> dict[str, Signal]:
+    """The signal table (data/signals.yaml): the one place for levels and weights."""
+    data = _load_yaml("signals.yaml")
+    return {
+        str(k): Signal(str(k), str(v["level"]), float(v["weight"]), str(v.get("about", "")))
+        for k, v in data["signals"].items()
+    }
+
+
+@lru_cache(maxsize=1)
+def risk_bands() -> tuple[float, float]:
+    bands = _load_yaml("signals.yaml")["risk_bands"]
+    return float(bands["high"]), float(bands["medium"])
+
+
+def signal(id_: str) -> Signal:
+    try:
+        return signals()[id_]
+    except KeyError:
+        raise KeyError(f"signal {id_!r} is not defined in fanzha/indicators/data/signals.yaml") from None
+
+
+@dataclass(frozen=True, slots=True)
 class Finding:
     id: str
     level: str  # low | medium | high ("none" for informational findings)
@@ -60,8 +91,10 @@ class Analysis:
     details: dict[str, Any] = field(default_factory=dict)
     official: bool = False
 
-    def add(self, id_: str, level: str, weight: float, why: str, typology: str | None = None) -> None:
-        self.findings.append(Finding(id_, level, weight, why, typology))
+    def add(self, id_: str, why: str, typology: str | None = None) -> None:
+        """Record signal ``id_`` (level and weight from data/signals.yaml) with its explanation."""
+        sig = signal(id_)
+        self.findings.append(Finding(id_, sig.level, sig.weight, why, typology))
 
     @property
     def risk(self) -> str:
@@ -69,7 +102,8 @@ class Analysis:
             return "none"
         level = max((LEVELS.index(f.level) for f in self.findings), default=0)
         total = sum(f.weight for f in self.findings if f.weight > 0)
-        by_score = 3 if total >= 4.5 else 2 if total >= 2.5 else 1 if total > 0 else 0
+        high, medium = risk_bands()
+        by_score = 3 if total >= high else 2 if total >= medium else 1 if total > 0 else 0
         return LEVELS[max(level, by_score)]
 
 
@@ -169,8 +203,6 @@ def _brand_checks(a: Analysis, host: str, sub: str, dom: str, suf: str) -> None:
             if sub == off or sub.endswith("." + off) or ("." + off + ".") in ("." + sub + "."):
                 a.add(
                     "URL_BRAND_IN_SUBDOMAIN",
-                    "high",
-                    4.5,
                     f"官方域名 {off}（{b.brand}）只是无关域名 {dom}.{suf} 的子域名前缀，属仿冒网站",
                 )
                 a.details["imitates"] = _imitates(b)
@@ -180,8 +212,6 @@ def _brand_checks(a: Analysis, host: str, sub: str, dom: str, suf: str) -> None:
                 b = kw[lab]
                 a.add(
                     "URL_BRAND_IN_SUBDOMAIN",
-                    "high",
-                    4.0,
                     f"品牌名 {lab}（{b.brand}）出现在无关域名 {dom}.{suf} 的子域名里，属仿冒网站",
                 )
                 a.details["imitates"] = _imitates(b)
@@ -191,8 +221,6 @@ def _brand_checks(a: Analysis, host: str, sub: str, dom: str, suf: str) -> None:
         b = labels[dom]
         a.add(
             "URL_TLD_SWAP",
-            "high",
-            4.5,
             f"{dom}.{suf} 抄用了{b.brand}官方域名 {b.domains[0]} 的名字，但后缀不同",
         )
         a.details["imitates"] = _imitates(b)
@@ -204,8 +232,6 @@ def _brand_checks(a: Analysis, host: str, sub: str, dom: str, suf: str) -> None:
         if dom != lab:
             a.add(
                 "URL_HOMOGLYPH",
-                "high",
-                5.0,
                 f"{decode_host(dom)} 用形近字符冒充 {lab}（{b.brand}，官方 {b.domains[0]}）",
             )
             a.details["imitates"] = _imitates(b)
@@ -218,8 +244,6 @@ def _brand_checks(a: Analysis, host: str, sub: str, dom: str, suf: str) -> None:
         if o and ob and ob.category in ("bank", "payment", "ecommerce", "courier", "operator", "transport"):
             a.add(
                 "URL_BRAND_LOOKALIKE",
-                "high",
-                3.5,
                 f"域名 {dom}.{suf} 用{o.owner}的客服号码 {num} 作名字，但不是其官方域名 {ob.domains[0]}",
             )
             a.details["imitates"] = _imitates(ob)
@@ -230,8 +254,6 @@ def _brand_checks(a: Analysis, host: str, sub: str, dom: str, suf: str) -> None:
             b = kw[t]
             a.add(
                 "URL_BRAND_LOOKALIKE",
-                "high",
-                4.0,
                 f"域名 {dom}.{suf} 夹带品牌名 {t}（{b.brand}），但不是其官方域名 {b.domains[0]}",
             )
             a.details["imitates"] = _imitates(b)
@@ -247,8 +269,6 @@ def _brand_checks(a: Analysis, host: str, sub: str, dom: str, suf: str) -> None:
             if _typo_of(t, lab):
                 a.add(
                     "URL_TYPOSQUAT",
-                    "high",
-                    4.0,
                     f"{t} 与 {lab}（{b.brand}，官方 {b.domains[0]}）只差一两个字母，属仿冒域名",
                 )
                 a.details["imitates"] = _imitates(b)
@@ -257,8 +277,6 @@ def _brand_checks(a: Analysis, host: str, sub: str, dom: str, suf: str) -> None:
         if len(k) >= 4 and k in unicode_dom and k != unicode_dom:
             a.add(
                 "URL_BRAND_LOOKALIKE",
-                "high",
-                3.5,
                 f"域名 {dom}.{suf} 夹带品牌名 {k}（{b.brand}），但不是其官方域名 {b.domains[0]}",
             )
             a.details["imitates"] = _imitates(b)
@@ -267,8 +285,6 @@ def _brand_checks(a: Analysis, host: str, sub: str, dom: str, suf: str) -> None:
         if len(lab) == 3 and unicode_dom.startswith(lab) and 4 <= len(unicode_dom) <= 6 and unicode_dom[3:].isalpha():
             a.add(
                 "URL_BRAND_LOOKALIKE",
-                "high",
-                3.0,
                 f"{dom} = {b.brand}的缩写 {lab} + 其他字母，但不是其官方域名 {b.domains[0]}",
             )
             a.details["imitates"] = _imitates(b)
@@ -309,41 +325,40 @@ def analyse_url(value: str) -> Analysis:
     if off and not parts.userinfo:
         a.official = True
         a.details["official"] = {"domain": off[0], "owner": off[1]}
-        a.add("URL_OFFICIAL", "none", -1.0, f"{off[1]}的官方域名（{off[0]}）")
+        a.add("URL_OFFICIAL", f"{off[1]}的官方域名（{off[0]}）")
         return a
     if parts.userinfo:
         looks = "." in parts.userinfo
-        a.add("URL_AT_SIGN", "high" if looks else "medium", 4.0 if looks else 2.0,
-              f"网址中含“@”：实际打开的是 {host}，而不是前面的 {parts.userinfo}")  # fmt: skip
+        a.add("URL_AT_SIGN" if looks else "URL_USERINFO", f"网址中含“@”：实际打开的是 {host}，而不是前面的 {parts.userinfo}")  # fmt: skip
         uo = official_domain_for_host(parts.userinfo.split(":")[0])
         if uo:
             a.details["imitates"] = {"brand": uo[1], "official": uo[0]}
     if parts.is_ip:
         a.details["ip"] = True
-        a.add("URL_IP_HOST", "medium", 2.5, "网址是裸 IP 地址：银行、电商不会发这种链接")
+        a.add("URL_IP_HOST", "网址是裸 IP 地址：银行、电商不会发这种链接")
     else:
         if host.startswith("xn--") or ".xn--" in host:
             shown = decode_host(host)
             if re.search("[\u00c0-\u024f\u0370-\u03ff\u0400-\u04ff\u0500-\u052f]", shown):
-                a.add("URL_PUNYCODE", "medium", 2.0, f"域名含西里尔/希腊等形近字母，显示为 {shown}")
+                a.add("URL_MIXED_SCRIPT", f"域名含西里尔/希腊等形近字母，显示为 {shown}")
             else:
-                a.add("URL_PUNYCODE", "low", 0.5, f"国际化域名（punycode），显示为 {shown}")
+                a.add("URL_PUNYCODE", f"国际化域名（punycode），显示为 {shown}")
         if dom and suf:
             _brand_checks(a, host, sub, dom, suf)
         reg = f"{dom}.{suf}"
         if reg in sig["shorteners"] or host in sig["shorteners"]:
             a.details["short_link"] = True
-            a.add("URL_SHORTENER", "low", 1.0, f"短链接（{reg}）：看不到真实网址")
+            a.add("URL_SHORTENER", f"短链接（{reg}）：看不到真实网址")
         last = suf.split(".")[-1] if suf else ""
         if suf in sig["abused_tlds"] or last in sig["abused_tlds"]:
-            a.add("URL_ABUSED_TLD", "low", 1.5, f"后缀 .{suf} 注册便宜，常被钓鱼网站使用")
+            a.add("URL_ABUSED_TLD", f"后缀 .{suf} 注册便宜，常被钓鱼网站使用")
     if parts.port and parts.port not in sig["normal_ports"]:
-        a.add("URL_ODD_PORT", "low", 1.0, f"非常规端口 {parts.port}")
+        a.add("URL_ODD_PORT", f"非常规端口 {parts.port}")
     words = set(re.split(r"[^a-z0-9]+", (parts.rest + " " + sub + " " + dom).lower()))
     lures = sorted(w for w in words if w in sig["lure_words"])
     if lures:
         a.details["lure_words"] = lures
-        a.add("URL_LURE_WORDS", "low", 1.0, "网址含诱导词：" + "、".join(lures))
+        a.add("URL_LURE_WORDS", "网址含诱导词：" + "、".join(lures))
     return a
 
 
@@ -390,21 +405,18 @@ def analyse_phone(value: str) -> Analysis:
         if nat in offi:
             o = offi[nat]
             if p.prefix:
-                a.add("PHONE_SPOOFED_OFFICIAL", "high", 5.0,
-                      f"{o.owner}的官方号码 {nat} 前面加了 {p.prefix}：国内客服号码来电不会带国家码，这是境外改号冒充")  # fmt: skip
+                a.add("PHONE_SPOOFED_OFFICIAL", f"{o.owner}的官方号码 {nat} 前面加了 {p.prefix}：国内客服号码来电不会带国家码，这是境外改号冒充")  # fmt: skip
                 a.details["imitates"] = {"owner": o.owner, "official": nat}
             else:
                 a.official = True
                 a.details["official"] = {"number": nat, "owner": o.owner, "confirmed": o.confirmed}
-                a.add("PHONE_OFFICIAL", "none", 0.0, f"{o.owner}的官方号码")
+                a.add("PHONE_OFFICIAL", f"{o.owner}的官方号码")
             return a
         emb = _embedded_official(nat)
         if emb:
             o = offi[emb]
             a.add(
                 "PHONE_SPOOFED_OFFICIAL",
-                "high",
-                4.5,
                 f"{nat} 是在{o.owner}官方号码 {emb} 上加了数字：典型的改号冒充",
             )
             a.details["imitates"] = {"owner": o.owner, "official": emb}
@@ -412,8 +424,6 @@ def analyse_phone(value: str) -> Analysis:
         if SERVICE_RE.fullmatch(nat):
             a.add(
                 "PHONE_UNLISTED_SERVICE",
-                "none",
-                0.0,
                 "不在离线官方号码表中的服务号码：请到该机构官网核实",
             )
         return a
@@ -427,34 +437,29 @@ def analyse_phone(value: str) -> Analysis:
             o = offi[local]
             a.official = True
             a.details["official"] = {"number": local, "owner": o.owner, "confirmed": o.confirmed}
-            a.add("PHONE_OFFICIAL", "none", 0.0, f"区号 + {local}：{o.owner}")
+            a.add("PHONE_OFFICIAL", f"区号 + {local}：{o.owner}")
             return a
         if p.national in offi:
             o = offi[p.national]
             a.official = True
             a.details["official"] = {"number": p.national, "owner": o.owner, "confirmed": o.confirmed}
-            a.add("PHONE_OFFICIAL", "none", 0.0, f"{o.owner}的官方号码")
+            a.add("PHONE_OFFICIAL", f"{o.owner}的官方号码")
         return a
     if p.category == "mobile":
         if p.national.startswith(MVNO_PREFIXES):
             a.details["mvno"] = True
-            a.add("PHONE_MVNO_SEGMENT", "medium", 2.5,
-                  f"虚拟运营商号段 {p.national[:3]}：卡便宜、实名核验弱，是诈骗高发号段")  # fmt: skip
+            a.add("PHONE_MVNO_SEGMENT", f"虚拟运营商号段 {p.national[:3]}：卡便宜、实名核验弱，是诈骗高发号段")  # fmt: skip
         emb = _embedded_official(p.national)
         if emb:
             a.add(
                 "PHONE_EMBEDS_OFFICIAL",
-                "low",
-                1.5,
                 f"手机号里嵌着官方号码 {emb}（{offi[emb].owner}），让人误以为是官方来电",
             )
         return a
     if p.category == "hotline":
         a.add(
             "PHONE_HOTLINE",
-            "none",
-            0.0,
-            "400/800 numbers are rented by companies: check the number on the company's own site",
+            "400/800 号码由企业租用：请到该企业官网核对号码",
         )
         return a
     # foreign or unknown
@@ -468,8 +473,6 @@ def analyse_phone(value: str) -> Analysis:
         o = offi[num_]
         a.add(
             "PHONE_SPOOFED_OFFICIAL",
-            "high",
-            5.0,
             f"{o.owner}的官方号码 {num_} 被写成国际号码：改号冒充",
         )
         a.details["imitates"] = {"owner": o.owner, "official": num_}
@@ -480,23 +483,21 @@ def analyse_phone(value: str) -> Analysis:
         name = _REGION_ZH.get(region, region)
         a.add(
             "PHONE_FOREIGN",
-            "medium",
-            2.5,
             f"境外号码（{name}，+{_cc(p.normalized)}）：国内公检法、银行、电商不会从境外来电",
         )
         emb = _embedded_official(re.sub(r"\D", "", p.normalized))
         if emb:
             o = offi[emb]
-            a.add("PHONE_SPOOFED_OFFICIAL", "high", 4.5, f"境外号码里嵌着{o.owner}的官方号码 {emb}：改号冒充")
+            a.add("PHONE_SPOOFED_OFFICIAL", f"境外号码里嵌着{o.owner}的官方号码 {emb}：改号冒充")
             a.details["imitates"] = {"owner": o.owner, "official": emb}
         return a
     emb = _embedded_official(raw_digits)
     if emb:
         o = offi[emb]
-        a.add("PHONE_SPOOFED_OFFICIAL", "high", 4.5, f"{raw_digits} 是在{o.owner}官方号码 {emb} 上加了数字：改号冒充")
+        a.add("PHONE_SPOOFED_OFFICIAL", f"{raw_digits} 是在{o.owner}官方号码 {emb} 上加了数字：改号冒充")
         a.details["imitates"] = {"owner": o.owner, "official": emb}
         return a
-    a.add("PHONE_UNRECOGNISED", "low", 0.5, "不是有效的国内或国际号码格式")
+    a.add("PHONE_UNRECOGNISED", "不是有效的国内或国际号码格式")
     return a
 
 
@@ -517,14 +518,13 @@ def analyse_card(number: str, claimed_bank: str | None = None) -> Analysis:
     else:
         a.details["bank"] = None
     if not ok_len:
-        a.add("CARD_BAD_LENGTH", "low", 0.5, f"{len(digits)} 位：国内银行卡号为 16-19 位")
+        a.add("CARD_BAD_LENGTH", f"{len(digits)} 位：国内银行卡号为 16-19 位")
     if not luhn:
-        a.add("CARD_LUHN_FAIL", "low", 0.5, "未通过 Luhn 校验：抄错了或不是真实卡号")
+        a.add("CARD_LUHN_FAIL", "未通过 Luhn 校验：抄错了或不是真实卡号")
     if claimed_bank:
         a.details["claimed_bank"] = claimed_bank
         if row and row.bank != claimed_bank:
-            a.add("CARD_BIN_MISMATCH", "medium", 2.5,
-                  f"文中称是{claimed_bank}的账户，但卡号属于{row.bank}"
+            a.add("CARD_BIN_MISMATCH", f"文中称是{claimed_bank}的账户，但卡号属于{row.bank}"
                   + ("" if row.confirmed else "（该卡 BIN 数据未经确认）"))  # fmt: skip
     return a
 
@@ -541,7 +541,7 @@ def analyse_qq(value: str) -> Analysis:
     a = Analysis("qq", digits)
     a.details["valid_format"] = bool(_QQ_RE.fullmatch(digits))
     if not a.details["valid_format"]:
-        a.add("QQ_BAD_FORMAT", "none", 0.0, "QQ 号为 5-11 位数字且不以 0 开头")
+        a.add("QQ_BAD_FORMAT", "QQ 号为 5-11 位数字且不以 0 开头")
     return a
 
 
@@ -552,7 +552,7 @@ def analyse_wechat(value: str) -> Analysis:
     a = Analysis("wechat", wid)
     a.details["valid_format"] = bool(_WECHAT_RE.fullmatch(wid))
     if not a.details["valid_format"]:
-        a.add("WECHAT_BAD_FORMAT", "none", 0.0, "微信号为 6-20 位字母、数字、- 或 _，且以字母开头")
+        a.add("WECHAT_BAD_FORMAT", "微信号为 6-20 位字母、数字、- 或 _，且以字母开头")
     kw, _ = _brand_tokens()
     toks = [t for t in re.split(r"[-_\d]+", wid) if t]
     brand = next((kw[t] for t in toks if t in kw and len(t) >= 3), None)
@@ -561,8 +561,6 @@ def analyse_wechat(value: str) -> Analysis:
     if brand and _IMPERSONATION.search(wid):
         a.add(
             "WECHAT_BRAND_IMPERSONATION",
-            "medium",
-            2.0,
             f"个人微信号冒充{brand.brand}客服",
         )
         a.details["imitates"] = {"brand": brand.brand, "official": brand.domains[0]}
@@ -580,9 +578,9 @@ def analyse_alipay(value: str) -> Analysis:
         p = parse_phone(norm)
         a.details.update({"account_type": "phone", "valid_format": p.category == "mobile"})
         if p.category == "mobile" and p.national.startswith(MVNO_PREFIXES):
-            a.add("PHONE_MVNO_SEGMENT", "low", 1.0, "支付宝账号绑定的是虚拟运营商号段")
+            a.add("ALIPAY_MVNO", "支付宝账号绑定的是虚拟运营商号段")
     if not a.details["valid_format"]:
-        a.add("ALIPAY_BAD_FORMAT", "none", 0.0, "支付宝账号应为手机号或邮箱")
+        a.add("ALIPAY_BAD_FORMAT", "支付宝账号应为手机号或邮箱")
     return a
 
 
@@ -604,12 +602,11 @@ def analyse_app(value: str) -> Analysis:
         a.details.update({"app": k[0], "group": k[1]})
         if k[1] == "official":
             a.official = True
-            a.add("APP_OFFICIAL", "none", 0.0, f"{k[0]} 是公安机关推荐的官方 App")
+            a.add("APP_OFFICIAL", f"{k[0]} 是公安机关推荐的官方 App")
         elif k[1] == "screen_share":
-            a.add("APP_SCREEN_SHARE", "medium", 2.5,
-                  f"{k[0]}：会议/远程控制软件，骗子借屏幕共享偷看验证码和余额")  # fmt: skip
+            a.add("APP_SCREEN_SHARE", f"{k[0]}：会议/远程控制软件，骗子借屏幕共享偷看验证码和余额")  # fmt: skip
         elif k[1] == "chat":
-            a.add("APP_OFFSHORE_CHAT", "low", 1.5, f"{k[0]}：境外/加密聊天软件，骗子常把受害人引到这里")
+            a.add("APP_OFFSHORE_CHAT", f"{k[0]}：境外/加密聊天软件，骗子常把受害人引到这里")
         return a
     if name in legit:
         a.details["legit_finance"] = True
@@ -617,8 +614,7 @@ def analyse_app(value: str) -> Analysis:
     for rx, family in _fake_finance():
         if rx.search(name):
             a.details["pattern_family"] = family
-            a.add("APP_FAKE_FINANCE_PATTERN", "medium", 2.0,
-                  f"“{name}”：虚假投资/贷款/刷单平台常用的 App 名称，正规 App 只从官方应用商店下载",
+            a.add("APP_FAKE_FINANCE_PATTERN", f"“{name}”：虚假投资/贷款/刷单平台常用的 App 名称，正规 App 只从官方应用商店下载",
                   typology=family)  # fmt: skip
             break
     return a

@@ -11,7 +11,7 @@ from functools import lru_cache
 from typing import Any
 
 from fanzha.domain import Evidence
-from fanzha.indicators.analysis import ANALYSERS, Analysis, analyse_card
+from fanzha.indicators.analysis import ANALYSERS, Analysis, analyse_card, signal
 from fanzha.indicators.model import CHECK_KINDS, CheckResult, Indicator
 from fanzha.indicators.normalizers import detect_kind, normalize_value
 from fanzha.indicators.official import Brand, brands
@@ -128,10 +128,10 @@ def _brand_names() -> tuple[re.Pattern[str], dict[str, Brand]]:
     return rx, index
 
 
-def _ev(f_id: str, weight: float, why: str, ind: Indicator, typology: str | None = None) -> Evidence:
-    return Evidence(
-        source="indicator", id=f_id, span=ind.span, weight=weight, why=why, matched=ind.raw, typology=typology
-    )
+def _ev(f_id: str, why: str, ind: Indicator, typology: str | None = None) -> Evidence:
+    """Evidence for signal ``f_id`` (weight from data/signals.yaml) on indicator ``ind``."""
+    w = signal(f_id).weight
+    return Evidence(source="indicator", id=f_id, span=ind.span, weight=w, why=why, matched=ind.raw, typology=typology)
 
 
 def screening_evidence(text: str) -> list[Evidence]:
@@ -177,14 +177,13 @@ def screening_evidence(text: str) -> list[Evidence]:
                 continue
             if f.id in ("CARD_LUHN_FAIL", "CARD_BAD_LENGTH", "PHONE_UNRECOGNISED"):
                 continue  # typos in a message are not fraud evidence
-            add(_ev(f.id, f.weight, f.why, ind, f.typology))
+            add(_ev(f.id, f.why, ind, f.typology))
         if ind.kind in ("url", "domain", "ip") and claimed and not a.official and not a.details.get("short_link"):
             imitated = (a.details.get("imitates") or {}).get("brand")
             others = sorted((b for b in claimed if b.brand != imitated), key=lambda b: b.brand)
             if others and imitated is None:
                 b = others[0]
-                add(_ev("URL_CLAIMED_BRAND_NOT_OFFICIAL", 2.5,
-                        f"文中以{b.brand}的名义发链接，但 {a.details.get('host', ind.normalized)} 不是其官方域名（{b.domains[0]}）",
+                add(_ev("URL_CLAIMED_BRAND_NOT_OFFICIAL", f"文中以{b.brand}的名义发链接，但 {a.details.get('host', ind.normalized)} 不是其官方域名（{b.domains[0]}）",
                         ind))  # fmt: skip
         if ind.kind == "phone" and a.official and claimed:
             owner = (a.details.get("official") or {}).get("owner", "")
@@ -194,14 +193,12 @@ def screening_evidence(text: str) -> list[Evidence]:
                 and _BANK_OWNER.search(owner)
                 and not any(b.brand in owner or any(n in owner for n in b.names) for b in banks)
             ):
-                add(_ev("PHONE_OFFICIAL_OWNER_MISMATCH", 2.0,
-                        f"文中自称{banks[0].brand}，给出的 {ind.normalized} 却是{owner}的号码", ind))  # fmt: skip
+                add(_ev("PHONE_OFFICIAL_OWNER_MISMATCH", f"文中自称{banks[0].brand}，给出的 {ind.normalized} 却是{owner}的号码", ind))  # fmt: skip
         if ind.kind == "phone" and claims and ctx.get("category") == "mobile" and not a.official:
-            add(_ev("PHONE_MOBILE_CLAIMS_OFFICIAL", 2.0,
-                    f"自称{claims.group()}却留普通手机号：公安、银行不会用私人手机联系",
+            add(_ev("PHONE_MOBILE_CLAIMS_OFFICIAL", f"自称{claims.group()}却留普通手机号：公安、银行不会用私人手机联系",
                     ind))  # fmt: skip
         if ind.kind == "bank_card" and ctx.get("role") == "payee":
-            add(_ev("CARD_PAYEE", 1.0, "要求向该银行卡转账", ind))
+            add(_ev("CARD_PAYEE", "要求向该银行卡转账", ind))
         if ind.kind == "alipay" and ctx.get("role") == "payee":
-            add(_ev("ALIPAY_PAYEE", 1.0, "要求向个人支付宝账户付款", ind))
+            add(_ev("ALIPAY_PAYEE", "要求向个人支付宝账户付款", ind))
     return out

@@ -306,3 +306,22 @@ def test_bank_text_with_another_banks_number() -> None:
     assert "PHONE_OFFICIAL_OWNER_MISMATCH" not in {
         e.id for e in screening_evidence("【工商银行】谨防诈骗，可拨打96110咨询")
     }
+
+
+def test_every_emitted_signal_is_defined_in_signals_yaml() -> None:
+    import re
+    from pathlib import Path
+
+    import fanzha.indicators as pkg
+    from fanzha.indicators.analysis import risk_bands, signals
+
+    table = signals()
+    src = "".join((Path(pkg.__file__).parent / f).read_text(encoding="utf-8") for f in ("analysis.py", "check.py"))
+    used = set(re.findall(r'(?:a\.add|_ev)\(\s*"([A-Z_]+)"', src)) | set(
+        re.findall(r'"([A-Z_]{6,})" if looks else "([A-Z_]+)"', src)[0]
+    )
+    assert len(used) > 30
+    assert used <= set(table), used - set(table)
+    assert all(s.level in ("high", "medium", "low", "none") for s in table.values())
+    high, medium = risk_bands()
+    assert high > medium > 0
