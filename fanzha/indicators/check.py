@@ -124,7 +124,11 @@ def _brand_names() -> tuple[re.Pattern[str], dict[str, Brand]]:
     for b in brands():
         for n in b.names:
             index.setdefault(n.lower(), b)
-    rx = re.compile("|".join(re.escape(n) for n in sorted(index, key=len, reverse=True)), re.IGNORECASE)
+    parts = [
+        rf"(?<![0-9a-z]){re.escape(n)}(?![0-9a-z])" if n.isascii() else re.escape(n)  # 5173 not inside 13851730000
+        for n in sorted(index, key=len, reverse=True)
+    ]
+    rx = re.compile("|".join(parts), re.IGNORECASE)
     return rx, index
 
 

@@ -325,3 +325,9 @@ def test_every_emitted_signal_is_defined_in_signals_yaml() -> None:
     assert all(s.level in ("high", "medium", "low", "none") for s in table.values())
     high, medium = risk_bands()
     assert high > medium > 0
+
+
+def test_brand_names_written_in_digits_need_boundaries() -> None:
+    ids = {e.id for e in screening_evidence("电话13851730000，网址 abc-shop.com")}
+    assert "URL_CLAIMED_BRAND_NOT_OFFICIAL" not in ids
+    assert "URL_CLAIMED_BRAND_NOT_OFFICIAL" in {e.id for e in screening_evidence("5173 客服：请到 game-deal.com 验证")}
