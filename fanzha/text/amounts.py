@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
-__all__ = ["AmountMatch", "find_amounts", "format_cn", "parse_amount"]
+__all__ = ["AmountMatch", "find_amounts", "format_cn", "parse_amount", "range_bounds"]
 
 # --------------------------------------------------------------------------------------------------------------
 # 1:1 character fold (same length as the input, so offsets are shared with the original text)
@@ -81,10 +81,18 @@ _PRE = r"(?P<pre>(?:[¥$]|rmb|cny|人民币)\s?)?"
 _UNIT = r"(?P<unit>\s?(?:块钱|块|元钱|元整|元|圆|人民币|rmb|cny|美元|美金|港币|港元|usdt|欧元))?"
 _FIRST = f"[¥$rc人0-9{_D}十拾]"  # a cheap first-character test lets the regex engine skip most positions
 _TAIL = rf"(?![wk](?![a-z]))(?P<approx>[多余来]?(?=\s?(?:块|元|圆)))?{_UNIT}"
-_AMOUNT_RE = re.compile(rf"(?={_FIRST}){_PRE}(?P<num>{_ARABIC_EXPR}|{_CN_EXPR}){_TAIL}")
+# ranges: 3-5万, 300~500元, 三到五万 (the value is the lower bound, flagged approximate)
+_RANGE_SEP = r"\s?[-~～到至]\s?"
+_RANGE_EXPR = (
+    rf"(?<![\d.,]){_ARABIC}{_MULT}*{_RANGE_SEP}{_ARABIC}(?![\d.,]){_MULT}*"
+    rf"|[{_D}十拾][{_D}十拾百佰千仟万亿]*[到至][{_D}十拾][{_D}十拾百佰千仟万亿]*"
+)
+_AMOUNT_RE = re.compile(rf"(?={_FIRST}){_PRE}(?P<num>{_RANGE_EXPR}|{_ARABIC_EXPR}|{_CN_EXPR}){_TAIL}")
 # Only amounts written with Chinese numerals or a multiplier (what normalisation rewrites as digits).
 _SPELLED_RE = re.compile(
-    rf"(?={_FIRST}){_PRE}(?P<num>(?<![\d.,]){_ARABIC}(?:{_MULT}+(?:[多余几{_D}]|\d+(?![.\d]))*)+|{_CN_EXPR}){_TAIL}"
+    rf"(?={_FIRST}){_PRE}(?P<num>(?<![\d.,]){_ARABIC}{_MULT}*{_RANGE_SEP}{_ARABIC}(?![\d.,]){_MULT}+"
+    rf"|[{_D}十拾][{_D}十拾百佰千仟万亿]*[到至][{_D}十拾][{_D}十拾百佰千仟万亿]*"
+    rf"|(?<![\d.,]){_ARABIC}(?:{_MULT}+(?:[多余几{_D}]|\d+(?![.\d]))*)+|{_CN_EXPR}){_TAIL}"
 )
 
 # After a multiplier without a money unit: words that make the number a count, not money.
@@ -191,8 +199,34 @@ def _tokens(num: str) -> tuple[list[tuple[str, Decimal, bool]], bool]:
     return toks, approx
 
 
+_RANGE_SPLIT_RE = re.compile(_RANGE_SEP)
+_TRAILING_MULT_RE = re.compile(r"[十拾百佰千仟万亿wk]+$")
+
+
+def range_bounds(num: str) -> tuple[Decimal, Decimal] | None:
+    """(low, high) of a range such as "3-5万" / "三到五万" / "300~500"; None when ``num`` is not a range."""
+    parts = _RANGE_SPLIT_RE.split(fold(num), maxsplit=1)
+    if len(parts) != 2 or not parts[0] or not parts[1]:
+        return None
+    low, high = parts
+    mult = _TRAILING_MULT_RE.search(high)
+    if mult and not any(c in _CN_UNIT_VALUE for c in low):
+        low += mult.group()  # 3-5万: the multiplier belongs to both ends
+    lo, hi = _single_value(low), _single_value(high)
+    if lo is None or hi is None:
+        return None
+    return lo[0], hi[0]
+
+
 @lru_cache(maxsize=4096)
 def _value(num: str) -> tuple[Decimal, bool] | None:
+    if any(c in "-~～到至" for c in num):
+        bounds = range_bounds(num)
+        return None if bounds is None else (bounds[0], True)
+    return _single_value(num)
+
+
+def _single_value(num: str) -> tuple[Decimal, bool] | None:
     toks, approx = _tokens(num)
     if not toks:
         return None
@@ -301,7 +335,8 @@ def find_amounts(text: str) -> list[AmountMatch]:
 
 _PHONE_RE = re.compile(r"1[3-9]\d{9}")
 _FULL_RE = re.compile(
-    rf"\s*{_PRE}(?P<num>{_ARABIC_EXPR}|{_CN_EXPR})(?P<approx>[多余来]?){_UNIT}\s*(?:左右|整)?\s*", re.DOTALL
+    rf"\s*{_PRE}(?P<num>{_RANGE_EXPR}|{_ARABIC_EXPR}|{_CN_EXPR})(?P<approx>[多余来]?){_UNIT}\s*(?:左右|整)?\s*",
+    re.DOTALL,
 )
 
 

@@ -26,6 +26,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import lru_cache
 from importlib import resources
 from typing import Any
@@ -329,7 +330,6 @@ def _build_automaton() -> Any:
 
 
 _AUTO = _build_automaton()
-_ASCII_VARIANT_RE = re.compile("[a-z]")
 
 
 def _spread(offs: list[int], i: int, j: int, k: int) -> list[int]:
@@ -396,12 +396,18 @@ _NUMERAL_HINT_RE = re.compile(
 @lru_cache(maxsize=4096)
 def _digits(num: str) -> str | None:
     """Digits for a spelled-out amount ("十万八千" -> "108000", "5万多" -> "50000多")."""
+    bounds = _amounts.range_bounds(num) if any(c in "-~到至" for c in num) else None
+    if bounds is not None:
+        return f"{_fmt(bounds[0])}-{_fmt(bounds[1])}"  # 3-5万 -> 30000-50000
     v = _amounts._value(num)
     if v is None:
         return None
-    value = v[0]
-    out = str(int(value)) if value == value.to_integral_value() else format(value, "f")
+    out = _fmt(v[0])
     return out + num[-1] if num[-1] in "多余" else out
+
+
+def _fmt(value: Decimal) -> str:
+    return str(int(value)) if value == value.to_integral_value() else format(value, "f")
 
 
 def _numerals(s: str, offs: list[int]) -> tuple[str, list[int]]:
@@ -446,16 +452,15 @@ def normalize(text: str) -> Normalized:
         offs = list(range(len(s)))
     else:
         s, offs = dn
-    s2, offs = _undisguise(s, offs)
-    if s2 != s and _ASCII_VARIANT_RE.search(s):  # a Latin disguise replaced: word boundaries moved, clean again
-        s = s2
+    for _ in range(3):  # a replacement can move word boundaries: clean again until nothing changes
+        s2, offs2 = _undisguise(s, offs)
+        if s2 == s:
+            break
+        s, offs = s2, offs2
         dn = _denoise(s)
         if dn is not None:
             s, idx = dn
             offs = [offs[k] for k in idx]
-            s, offs = _undisguise(s, offs)
-    else:
-        s = s2
     if _NUMERAL_HINT_RE.search(s):
         s, offs = _numerals(s, offs)
     return Normalized(original=text, text=s, offsets=tuple(offs))

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from fanzha.text.amounts import AmountMatch, find_amounts, format_cn, parse_amount
+from fanzha.text.amounts import AmountMatch, find_amounts, format_cn, parse_amount, range_bounds
 
 PARSE_CASES = [
     ("3万元", 30000),
@@ -58,6 +58,9 @@ PARSE_CASES = [
     ("1200.5元", Decimal("1200.5")),
     ("  3000 元  ", 3000),
     ("5000元左右", 5000),
+    ("3-5万", 30000),  # ranges: the lower bound
+    ("三到五万", 30000),
+    ("300~500元", 300),
 ]
 
 
@@ -106,6 +109,8 @@ FIND_CASES = [
     ("月入１２０００元", [("１２０００元", 12000, False)]),
     ("投资100美元", [("100美元", 100, False)]),
     ("共计人民币伍万元整", [("人民币伍万元整", 50000, False)]),
+    ("额度3-5万，手续费500~800元", [("3-5万", 30000, True), ("500~800元", 500, True)]),
+    ("大约三到五万块", [("三到五万块", 30000, True)]),
 ]
 
 
@@ -135,6 +140,9 @@ def test_find_amounts(text: str, expected: list[tuple[str, int | Decimal, bool]]
         "跑了3km",
         "第2023期",
         "版本v3.2.1",
+        "请在3到5天内回复",
+        "客服电话400-123-4567",
+        "扫二维码付款",
     ],
 )
 def test_find_amounts_negatives(text: str) -> None:
@@ -183,3 +191,11 @@ def test_never_crashes(s: str) -> None:
         assert 0 <= m.start < m.end <= len(s)
         assert s[m.start : m.end] == m.raw
         assert m.value > 0
+
+
+@pytest.mark.parametrize(
+    ("num", "bounds"), [("3-5万", (30000, 50000)), ("三到五万", (30000, 50000)), ("1万-3万", (10000, 30000))]
+)
+def test_range_bounds(num: str, bounds: tuple[int, int]) -> None:
+    assert range_bounds(num) == (Decimal(bounds[0]), Decimal(bounds[1]))
+    assert range_bounds("3万") is None
