@@ -710,8 +710,19 @@ class RuleSet:
                 if not v:
                     raise RuleLoadError(f"keyword {kw!r} of {names[cid]} is empty after normalisation")
                 table.setdefault(v, set()).add(cid)
+                if kw.isascii():
+                    # the normaliser maps contiguous pinyin ("shuadan" -> 刷单); spaced pinyin ("shua dan") reaches the
+                    # view as plain letters, so the raw ASCII form is matched too
+                    raw = build_view(kw.lower())[0]
+                    if raw and raw != v:
+                        table.setdefault(raw, set()).add(cid)
         for v, cids in table.items():
-            automaton.add_word(v, (len(v), tuple(sorted(cids)), v[0] in _ALNUM, v[-1] in _ALNUM))
+            # short ASCII words ("app", "vx", "etc") and numbers ("95588") need a boundary; long pinyin
+            # ("anquanzhanghu") does not: the normaliser may have removed the spaces around it
+            strict = len(v) <= 4 or v.isdigit() or not v.isascii()
+            automaton.add_word(
+                v, (len(v), tuple(sorted(cids)), strict and v[0] in _ALNUM, strict and v[-1] in _ALNUM)
+            )
         if table:
             automaton.make_automaton()
         return cls(compiled, names, automaton if table else None, config, sources)
