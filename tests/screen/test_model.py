@@ -314,3 +314,27 @@ def test_batch_explanations_equal_single(shipped: CharNgramModel) -> None:
         single = shipped.analyse([t])[0]
         assert single.features == o.features
         assert single.fraud_prob == pytest.approx(o.fraud_prob)
+
+
+@pytest.mark.parametrize(
+    "variant",
+    [
+        "刷 单 返 利 ， 日 赚 三 百 ， 加 微 信 领 取 任 务",  # spaced
+        "刷🔥单返💰利，日赚三百，加微✨信领取任务",  # emoji-split
+        "刷\u200b单返\u200b利，日赚三百，加微\u200b信领取任务",  # zero-width characters
+    ],
+)
+def test_evasions_do_not_change_the_features(shipped: CharNgramModel, variant: str) -> None:
+    base = "刷单返利，日赚三百，加微信领取任务"
+    a = shipped.analyse([normalize(base).text])[0]
+    b = shipped.analyse([normalize(variant).text])[0]
+    assert b.fraud_prob == pytest.approx(a.fraud_prob, abs=1e-6)
+    assert [f.weight for f in b.features] == [f.weight for f in a.features]
+
+
+def test_fullwidth_and_traditional_close_to_plain(shipped: CharNgramModel) -> None:
+    base = "您的快递丢失了，客服为您办理理赔，请提供银行卡号和验证码"
+    for variant in ("您的快遞丟失了，客服為您辦理理賠，請提供銀行卡號和驗證碼", "您的快递丢失了，客服为您办理理赔，请提供银行卡号和验证码ＡＢＣ１２３"):
+        a = shipped.analyse([normalize(base).text])[0].fraud_prob
+        b = shipped.analyse([normalize(variant).text])[0].fraud_prob
+        assert abs(a - b) < 0.15
