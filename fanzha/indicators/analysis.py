@@ -291,15 +291,32 @@ def _brand_checks(a: Analysis, host: str, sub: str, dom: str, suf: str) -> None:
             return
 
 
+_KEYBOARD = ("1234567890", "qwertyuiop", "asdfghjkl", "zxcvbnm")
+_KEY_NEIGHBOURS: dict[str, str] = {
+    ch: "".join(
+        _KEYBOARD[r + dr][c + dc]
+        for dr in (-1, 0, 1)
+        for dc in (-1, 0, 1)
+        if (dr or dc) and 0 <= r + dr < len(_KEYBOARD) and 0 <= c + dc < len(_KEYBOARD[r + dr])
+    )
+    for r, row in enumerate(_KEYBOARD)
+    for c, ch in enumerate(row)
+}
+
+
 def _typo_of(t: str, lab: str) -> bool:
     """dnstwist-style: is ``t`` an omission / repetition / transposition / replacement of the official ``lab``?
 
     Short labels (<= 5 letters: icbc, cmbc, cmcc ...) sit one substitution apart from each other, so for them only
-    a transposition, a repeated letter or an omitted letter counts; 6-8 letters allow one edit; longer ones two.
+    a keyboard-neighbour replacement, a transposition, a repeated letter or an omitted letter counts; 6-8 letters
+    allow one edit; longer ones two.
     """
     d = abs(len(t) - len(lab))
     if len(lab) <= 5:
         if len(t) == len(lab):
+            diff = [(x, y) for x, y in zip(t, lab, strict=True) if x != y]
+            if len(diff) == 1:  # one keyboard-neighbour replacement: icvc (v next to b) for icbc
+                return diff[0][1] in _KEY_NEIGHBOURS.get(diff[0][0], "")
             return sorted(t) == sorted(lab) and OSA.distance(t, lab) == 1  # transposition
         if len(t) == len(lab) + 1:  # repetition: "iccbc"
             return any(t[i] == t[i + 1] and t[:i] + t[i + 1 :] == lab for i in range(len(t) - 1))

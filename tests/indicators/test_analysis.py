@@ -28,6 +28,7 @@ LOOKALIKES = [
     ("pinduodou.com", "URL_TYPOSQUAT", "拼多多"),
     ("iccbc.com", "URL_TYPOSQUAT", "工商银行"),  # repetition
     ("ibcc.com.cn", "URL_TYPOSQUAT", "工商银行"),  # transposition
+    ("icvc.com.cn", "URL_TYPOSQUAT", "工商银行"),  # keyboard neighbour v/b
     ("alipy.com", "URL_TYPOSQUAT", "支付宝"),  # omission
     ("cmbchian.com", "URL_TYPOSQUAT", "招商银行"),  # transposition in a long label
     ("icbc.cc", "URL_TLD_SWAP", "工商银行"),
