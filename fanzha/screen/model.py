@@ -59,6 +59,12 @@ class CharNgramModel:
     """Hashed char n-gram linear model for fraud score, category and typology (scikit-learn estimator style).
 
     ``X`` everywhere is a sequence of NORMALISED texts (``fanzha.text.normalize(t).text``).
+
+    Hyper-parameters: ``n_bits`` (2**n_bits hashed features), ``ngram_max`` (char 1..ngram_max-grams),
+    ``fold_digits``, ``use_idf``, ``alpha`` (L2 of the fraud head), ``type_alpha`` (L2 of the category and typology
+    heads), ``epochs`` (SGD passes), ``calibration_folds`` (out-of-fold Platt scaling; < 2 = on the training
+    scores), ``max_explained`` (n-grams per explanation), ``explain_min_prob`` (texts below this P(fraud) get no
+    explanation: nothing in them argues for fraud; saves time in bulk screening), ``random_state``.
     """
 
     def __init__(
@@ -73,6 +79,7 @@ class CharNgramModel:
         epochs: int = 15,
         calibration_folds: int = 3,
         max_explained: int = 5,
+        explain_min_prob: float = 0.05,
         random_state: int = 0,
     ) -> None:
         self.n_bits = n_bits
@@ -84,6 +91,7 @@ class CharNgramModel:
         self.epochs = epochs
         self.calibration_folds = calibration_folds
         self.max_explained = max_explained
+        self.explain_min_prob = explain_min_prob
         self.random_state = random_state
 
     # -- sklearn-style parameter protocol (implemented here so that inference never imports sklearn) --------------
@@ -314,7 +322,15 @@ class CharNgramModel:
         cat = self._category_matrix(S)
         _, _, zt = self._split(S)
         pt = _ovr_proba(zt) if zt.shape[1] else np.zeros((len(texts), 0))
-        expl = self._explain_batch(texts, Xm) if explain else [()] * len(texts)
+        expl: list[tuple[ModelFeature, ...]] = [()] * len(texts)
+        if explain:
+            # texts the model finds clearly benign have no n-gram worth showing as a reason for fraud
+            need = np.flatnonzero(cat[:, 0] >= self.explain_min_prob)
+            if need.size == len(texts):
+                expl = self._explain_batch(texts, Xm)
+            elif need.size:
+                for i, e in zip(need.tolist(), self._explain_batch([texts[i] for i in need], Xm[need]), strict=True):
+                    expl[i] = e
         outs: list[ModelOutput] = []
         for i in range(len(texts)):
             pf = float(cat[i, 0])

@@ -338,3 +338,10 @@ def test_fullwidth_and_traditional_close_to_plain(shipped: CharNgramModel) -> No
         a = shipped.analyse([normalize(base).text])[0].fraud_prob
         b = shipped.analyse([normalize(variant).text])[0].fraud_prob
         assert abs(a - b) < 0.15
+
+
+def test_explanations_only_above_explain_min_prob(shipped: CharNgramModel) -> None:
+    texts = [normalize(t).text for t in ("今晚七点开家长会，请准时参加。", "你的身份证涉嫌洗钱，把钱转到安全账户配合调查")]
+    outs = shipped.analyse(texts)
+    assert outs[0].fraud_prob < shipped.explain_min_prob and outs[0].features == ()
+    assert outs[1].fraud_prob >= shipped.explain_min_prob and outs[1].features
