@@ -220,7 +220,7 @@ def _brand_checks(a: Analysis, host: str, sub: str, dom: str, suf: str) -> None:
     if dom in labels:
         b = labels[dom]
         a.add(
-            "URL_TLD_SWAP",
+            "URL_TLD_SWAP" if len(dom) > 3 else "URL_SHORT_BRAND_TOKEN",
             f"{dom}.{suf} 抄用了{b.brand}官方域名 {b.domains[0]} 的名字，但后缀不同",
         )
         a.details["imitates"] = _imitates(b)
@@ -253,7 +253,7 @@ def _brand_checks(a: Analysis, host: str, sub: str, dom: str, suf: str) -> None:
         if t in kw:
             b = kw[t]
             a.add(
-                "URL_BRAND_LOOKALIKE",
+                "URL_BRAND_LOOKALIKE" if len(t) > 3 else "URL_SHORT_BRAND_TOKEN",
                 f"域名 {dom}.{suf} 夹带品牌名 {t}（{b.brand}），但不是其官方域名 {b.domains[0]}",
             )
             a.details["imitates"] = _imitates(b)
@@ -284,7 +284,7 @@ def _brand_checks(a: Analysis, host: str, sub: str, dom: str, suf: str) -> None:
     for lab, b in labels.items():
         if len(lab) == 3 and unicode_dom.startswith(lab) and 4 <= len(unicode_dom) <= 6 and unicode_dom[3:].isalpha():
             a.add(
-                "URL_BRAND_LOOKALIKE",
+                "URL_SHORT_BRAND_TOKEN",
                 f"{dom} = {b.brand}的缩写 {lab} + 其他字母，但不是其官方域名 {b.domains[0]}",
             )
             a.details["imitates"] = _imitates(b)
