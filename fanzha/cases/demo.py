@@ -13,17 +13,22 @@ from __future__ import annotations
 
 import logging
 import random
+import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from fanzha.api.security import hash_password
-from fanzha.cases.crud import create_case
-from fanzha.cases.schemas import CaseCreate, IndicatorRef, TransferIn, VictimIn
-from fanzha.db.models import Case, User, Warning, WarningAction
+from fanzha.cases.crud import _transfer_refs
+from fanzha.cases.register import is_allowlisted, normalize
+from fanzha.cases.schemas import CaseCreate, IndicatorRef, TransferIn, VictimIn, yuan_to_fen
+from fanzha.cases.warning_schemas import ActionCreate, LeadCreate
+from fanzha.cases.warnings import create_lead, record_action
+from fanzha.db.models import AuditLog, Case, CaseIndicator, Indicator, Transfer, User, Victim, Warning
 from fanzha.db.session import session_scope, upgrade
 from fanzha.domain import Typology
 
@@ -243,7 +248,7 @@ def _demo_cases(rng: random.Random, now: datetime) -> list[CaseCreate]:
                 amount_recovered=recovered if status in ("solved", "closed") else Decimal(0),
                 status=status,  # type: ignore[arg-type]
                 narrative=template.format(channel=channel, amount=amount),
-                suspects_identified=rng.choice((0, 0, 0, 1, 2)) if status != "open" else 0,
+                suspects_identified=rng.choice((0, 0, 0, 1, 1, 2)) if status in ("solved", "closed") else 0,
                 victim=VictimIn(
                     name=f"演示{rng.choice(_SURNAMES)}{n + 1:03d}",
                     age_band=age,  # type: ignore[arg-type]
@@ -258,68 +263,400 @@ def _demo_cases(rng: random.Random, now: datetime) -> list[CaseCreate]:
     return out
 
 
-_DUE = {"高": timedelta(hours=2), "中": timedelta(hours=24), "低": timedelta(hours=72)}
+# --------------------------------------------------------------------------------------------------------------------
+# Cases: written in bulk (one INSERT .. RETURNING per table), same rows as create_case() would write
 
 
-def _demo_warnings(session: Session, rng: random.Random, now: datetime, officer: User, case_ids: list[int]) -> None:
-    typologies = [s[0].value for s in _SPECS]
-    for n in range(36):
-        grade = ("高", "中", "低")[n % 3]
-        state = ("new", "in_progress", "closed")[(n // 3) % 3]
-        created = now - timedelta(hours=rng.uniform(0.2, 24 * 20 if state == "closed" else 30))
-        w = Warning(
-            external_key=f"demo-warning-{n + 1:03d}",
-            source=rng.choice(("screening", "bank", "citizen_report", "import", "manual")),
-            grade=grade,
-            status=state,
-            subject_name=f"演示预警对象{n + 1:02d}",
-            subject_phone=_phone(rng),
-            subject_age_band=rng.choice(_AGE_BANDS),
-            typology=rng.choice(typologies),
-            reason="【示例】"
-            + rng.choice(
-                (
-                    "与涉诈号码通话超过10分钟",
-                    "访问了仿冒投资平台网址",
-                    "向涉诈账户发起转账（银行拦截）",
-                    "群众举报疑似被刷单诱导",
-                    "下载了涉诈APP",
-                )
-            ),
-            indicator_kind="phone",
-            indicator_value=_phone(rng),
-            assigned_to=officer.id,
-            created_at=created,
-            due_at=created + _DUE[grade],
+def _write_cases(session: Session, cases: list[CaseCreate], officer: User) -> tuple[list[int], list[str]]:
+    """Insert victims, cases, transfers, register entries and links in bulk; returns (case ids, confirmed phones).
+
+    The register is merged the way ``create_case`` merges it (first_seen / last_seen = earliest / latest report,
+    report_count = number of cases, display value = first spelling). Indicators reported in 3 or more cases are
+    marked ``confirmed`` (as an analyst would after 串并案), so leads naming them get CONFIRMED_FRAUD_CONTACT.
+    """
+    stamp = datetime.now(UTC)
+    victim_rows = [
+        {
+            "name": c.victim.name,
+            "age_band": c.victim.age_band,
+            "gender": c.victim.gender,
+            "occupation": c.victim.occupation,
+            "contact_phone": c.victim.contact_phone,
+            "created_at": stamp,
+        }
+        for c in cases
+        if c.victim is not None
+    ]
+    victim_ids = iter(session.scalars(insert(Victim).returning(Victim.id, sort_by_parameter_order=True), victim_rows))
+    case_rows = []
+    for c in cases:
+        assert c.reported_at is not None
+        case_rows.append(
+            {
+                "case_no": c.case_no,
+                "reported_at": c.reported_at,
+                "occurred_at": c.occurred_at,
+                "channel": c.channel,
+                "typology": c.typology.value if c.typology else None,
+                "subtype": c.subtype,
+                "amount_lost_fen": yuan_to_fen(c.amount_lost),
+                "amount_recovered_fen": yuan_to_fen(c.amount_recovered),
+                "status": c.status,
+                "narrative": c.narrative,
+                "officer_id": officer.id,
+                "victim_id": next(victim_ids) if c.victim is not None else None,
+                "suspects_identified": c.suspects_identified,
+                "created_at": stamp,
+                "updated_at": stamp,
+                "version_id": 1,
+            }
         )
-        if state != "new":
-            w.actions.append(
-                WarningAction(
-                    action="sms",
-                    officer_id=officer.id,
-                    note="【示例】已发送劝阻短信",
-                    at=created + timedelta(minutes=5),
-                )
+    case_ids = list(session.scalars(insert(Case).returning(Case.id, sort_by_parameter_order=True), case_rows))
+    transfer_rows = [
+        {
+            "case_id": cid,
+            "payer_account": t.payer_account,
+            "payee_account": t.payee_account.strip() if t.payee_account else None,
+            "payee_bank": t.payee_bank,
+            "amount_fen": yuan_to_fen(t.amount),
+            "transferred_at": t.transferred_at,
+        }
+        for cid, c in zip(case_ids, cases, strict=True)
+        for t in c.transfers
+    ]
+    session.execute(insert(Transfer), transfer_rows)
+
+    # register entries and links, merged in Python (the data is ours and small)
+    reg: dict[tuple[str, str], dict[str, Any]] = {}
+    links: list[tuple[int, tuple[str, str], str | None]] = []
+    for cid, c in zip(case_ids, cases, strict=True):
+        assert c.reported_at is not None
+        mine: dict[tuple[str, str], IndicatorRef] = {}
+        for ref in [*c.indicator_refs(), *_transfer_refs(c.transfers)]:
+            mine.setdefault((ref.kind, normalize(ref.kind, ref.value)), ref)
+        for key, ref in sorted(mine.items()):
+            e = reg.get(key)
+            if e is None:
+                reg[key] = {"display_value": ref.value[:512], "first": c.reported_at, "last": c.reported_at, "n": 1}
+            else:
+                e["first"] = min(e["first"], c.reported_at)
+                e["last"] = max(e["last"], c.reported_at)
+                e["n"] += 1
+            links.append((cid, key, ref.role))
+    keys = sorted(reg)
+    ind_rows = []
+    for kind, value in keys:
+        e = reg[(kind, value)]
+        status = "allowlisted" if is_allowlisted(kind, value) else ("confirmed" if e["n"] >= 3 else "suspected")
+        ind_rows.append(
+            {
+                "kind": kind,
+                "value": value,
+                "display_value": e["display_value"],
+                "first_seen": e["first"],
+                "last_seen": e["last"],
+                "report_count": e["n"],
+                "source": "case",
+                "status": status,
+            }
+        )
+    ind_ids = dict(
+        zip(
+            keys,
+            session.scalars(insert(Indicator).returning(Indicator.id, sort_by_parameter_order=True), ind_rows),
+            strict=True,
+        )
+    )
+    session.execute(
+        insert(CaseIndicator),
+        [{"case_id": cid, "indicator_id": ind_ids[key], "role": role} for cid, key, role in links],
+    )
+    audit_rows = [
+        {
+            "at": stamp,
+            "user_id": officer.id,
+            "username": officer.username,
+            "action": "create",
+            "entity": "case",
+            "entity_id": cid,
+            "detail": f"case_no={c.case_no} (demo data)",
+        }
+        for cid, c in zip(case_ids, cases, strict=True)
+    ]
+    session.execute(insert(AuditLog), audit_rows)
+    confirmed_phones = [
+        v for (k, v), row in zip(keys, ind_rows, strict=True) if k == "phone" and row["status"] == "confirmed"
+    ]
+    return case_ids, confirmed_phones
+
+
+# --------------------------------------------------------------------------------------------------------------------
+# Warning leads: created and worked through the real API (grading, routing, deadlines, closing rules)
+
+
+@dataclass(frozen=True)
+class _LeadSpec:
+    """A kind of lead the desk sees; ``who`` = the demo user who files it ("" = anonymous citizen report)."""
+
+    who: str
+    source: str
+    typology: str | None
+    reason: str
+    fields: tuple[tuple[str, Any], ...] = ()
+
+
+_LEADS: tuple[_LeadSpec, ...] = (
+    _LeadSpec(
+        "bank",
+        "bank",
+        "冒充公检法及政府机关类",
+        "【示例】客户在柜台要求向陌生对公账户大额转账，称“民警”要求资金核查，神情紧张、不停看手机",
+        (("amount", 50000),),
+    ),
+    _LeadSpec(
+        "bank",
+        "bank",
+        "虚假网络投资理财类",
+        "【示例】老年客户要求提前支取定期存款转往个人账户，称要投资“养老项目”，对方承诺高回报",
+        (("age", 70), ("amount", 120000)),
+    ),
+    _LeadSpec(
+        "",
+        "screening",
+        "冒充公检法及政府机关类",
+        "【示例】筛查命中：短信自称“检察院”，称其涉嫌洗钱，要求将资金转入安全账户配合调查",
+        (("screening_risk", "high"),),
+    ),
+    _LeadSpec(
+        "",
+        "screening",
+        "虚假网络投资理财类",
+        "【示例】筛查命中：“导师带单”投资群邀请链接，群内晒盈利截图",
+        (("screening_risk", "high"),),
+    ),
+    _LeadSpec(
+        "warn",
+        "import",
+        "刷单返利类",
+        "【示例】运营商推送：用户多次访问刷单做任务网址，对方要求垫付连单",
+        (("age", 21), ("contact_count", 4), ("student", True)),
+    ),
+    _LeadSpec(
+        "warn",
+        "import",
+        "冒充公检法及政府机关类",
+        "【示例】运营商推送：与境外改号电话通话，对方自称“公安局民警”",
+        (("call_minutes", 25),),
+    ),
+    _LeadSpec(
+        "warn",
+        "import",
+        "冒充电商物流客服类",
+        "【示例】运营商推送：接到冒充快递客服的“理赔”来电",
+        (("call_minutes", 8),),
+    ),
+    _LeadSpec(
+        "",
+        "citizen_report",
+        "冒充公检法及政府机关类",
+        "【示例】群众举报：家中老人接到自称“医保局”的电话，称医保卡被盗用，已转接“公安”",
+        (("age", 72), ("fraud_number", True)),
+    ),
+    _LeadSpec(
+        "",
+        "citizen_report",
+        "网络婚恋、交友类",
+        "【示例】群众举报：亲属网恋对象引导其在“博彩平台”充值，已付款两次",
+        (("age", 45),),
+    ),
+    _LeadSpec("", "citizen_report", "刷单返利类", "【示例】群众举报：收到“兼职点赞日结”的推广短信", ()),
+    _LeadSpec(
+        "desk",
+        "manual",
+        "贷款、代办信用卡类",
+        "【示例】接警时发现其同事正在申请“无抵押贷款”，被要求交“解冻费”",
+        (("age", 33),),
+    ),
+    _LeadSpec(
+        "desk",
+        "manual",
+        "虚假征信类",
+        "【示例】大学生称接到“注销校园贷”电话，对方称不注销影响征信",
+        (("age", 20), ("student", True)),
+    ),
+    _LeadSpec(
+        "",
+        "screening",
+        "网络游戏产品虚假交易类",
+        "【示例】筛查命中：游戏账号交易“平台客服”要求缴纳保证金解冻",
+        (("age", 16),),
+    ),
+    _LeadSpec(
+        "",
+        "screening",
+        "虚假购物、服务类",
+        "【示例】筛查命中：低价手机广告，要求加微信私下交易",
+        (("screening_risk", "medium"),),
+    ),
+)
+
+N_LEADS = 120
+FORMER_OFFICER = "warn_former"
+_NOTES = {
+    "sms": "【示例】已发送劝阻短信（96110 提醒）",
+    "call": "【示例】电话联系本人，讲解该类诈骗手法",
+    "visit": "【示例】会同社区民警上门劝阻",
+}
+_OUTCOME_NOTES = {
+    "reached": "【示例】本人已知晓为诈骗，承诺不再转账",
+    "fraud_confirmed": "【示例】确认正在被骗，已劝阻并协助银行止付",
+    "not_fraud": "【示例】核实为正常业务往来，非诈骗",
+    "unreachable": "【示例】多次联系未果",
+    "money_sent": "【示例】本人已转账，已指导报案并登记案件",
+}
+
+# Closed leads: outcome -> weight. reached / fraud_confirmed carry the losses avoided.
+_CLOSED_OUTCOMES = (
+    ("reached", 40),
+    ("fraud_confirmed", 22),
+    ("not_fraud", 14),
+    ("unreachable", 12),
+    ("money_sent", 12),
+)
+
+
+def _lead_in(spec: _LeadSpec, n: int, rng: random.Random, confirmed_phones: list[str]) -> LeadCreate:
+    f = dict(spec.fields)
+    fraud_number = f.pop("fraud_number", False)
+    payload: dict[str, Any] = {
+        "source": spec.source,
+        "reason": spec.reason,
+        "typology": spec.typology,
+        "subject_name": f"演示预警对象{n + 1:03d}",
+        "subject_phone": _phone(rng),
+        "external_id": f"demo-warning-{n + 1:03d}",
+        **f,
+    }
+    if "age" in payload:
+        payload["subject_age"] = max(0, int(payload.pop("age")) + rng.randint(-3, 3))
+    else:
+        payload["subject_age_band"] = rng.choice(_AGE_BANDS[1:])
+    if "amount" in payload:
+        payload["amount"] = Decimal(int(payload["amount"] * rng.uniform(0.5, 2)))
+    if fraud_number and confirmed_phones:
+        payload["indicator_kind"], payload["indicator_value"] = "phone", rng.choice(confirmed_phones)
+    elif rng.random() < 0.6:
+        payload["indicator_kind"], payload["indicator_value"] = "phone", _phone(rng)
+    return LeadCreate.model_validate(payload)
+
+
+def _plan(grade: str) -> list[tuple[str, float]]:
+    """The grade's work plan as (action, minutes after creation) when done on time (docs/warnings.md §3)."""
+    if grade == "高":
+        return [("sms", 1), ("call", 8), ("visit", 150)]
+    if grade == "中":
+        return [("call", 50)]
+    return [("sms", 300)]
+
+
+def _work_closed(
+    session: Session, rng: random.Random, w: Warning, officer: User, case_ids: list[int], created: datetime
+) -> None:
+    outcome = rng.choices([o for o, _ in _CLOSED_OUTCOMES], weights=[wt for _, wt in _CLOSED_OUTCOMES])[0]
+    late = rng.random() < 0.15  # some leads are worked late (the on-time rate is not 100 %)
+    steps = _plan(w.grade)
+    if outcome == "unreachable":  # every step tried, nobody reached: closed after the home visit
+        steps = [*steps, ("visit", steps[-1][1] + 60)] if steps[-1][0] != "visit" else steps
+    else:  # the person is reached at a random step of the plan
+        steps = steps[: rng.randint(1, len(steps))]
+    at = created
+    for i, (action, minutes) in enumerate(steps):
+        planned = created + timedelta(minutes=minutes * (rng.uniform(3, 20) if late else rng.uniform(0.5, 1)))
+        at = max(at + timedelta(minutes=1), planned)
+        last = i == len(steps) - 1
+        if not last:
+            act = ActionCreate(action=action, note=_NOTES[action])  # type: ignore[arg-type]
+        else:
+            loss = Decimal(0)
+            if outcome in ("reached", "fraud_confirmed") and (outcome == "fraud_confirmed" or rng.random() < 0.5):
+                loss = Decimal(rng.randrange(2_000, 40_000))
+            act = ActionCreate(
+                action=action,  # type: ignore[arg-type]
+                outcome=outcome,  # type: ignore[arg-type]
+                note=_OUTCOME_NOTES[outcome],
+                loss_avoided=loss,
+                close=outcome == "unreachable",
+                case_id=rng.choice(case_ids) if outcome == "money_sent" and case_ids else None,
             )
-            w.actions.append(
-                WarningAction(
-                    action="call" if grade != "高" else "visit",
-                    officer_id=officer.id,
-                    outcome="reached",
-                    note="【示例】已联系本人说明诈骗手法",
-                    at=created + timedelta(minutes=40),
-                )
-            )
-        if state == "closed":
-            outcome = rng.choice(("reached", "fraud_confirmed", "not_fraud", "unreachable", "money_sent"))
-            w.outcome = outcome
-            w.closed_at = created + timedelta(hours=rng.uniform(1, 20))
-            if outcome in ("reached", "fraud_confirmed"):
-                w.loss_avoided_fen = rng.randrange(1_000, 200_000) * 100
-                w.actions[-1].loss_avoided_fen = w.loss_avoided_fen
-            if outcome == "money_sent" and case_ids:
-                w.case_id = rng.choice(case_ids)
-        session.add(w)
+        record_action(session=session, warning_id=w.id, action_in=act, actor=officer, now=at)
+
+
+def _work_open(
+    session: Session, rng: random.Random, w: Warning, officer: User, created: datetime, now: datetime
+) -> None:
+    """An in-progress lead: some steps of the plan done (the first one maybe unanswered), none closing."""
+    steps = _plan(w.grade)
+    k = rng.randint(1, len(steps))
+    at = created
+    for action, minutes in steps[:k]:
+        at = max(at, min(now, created + timedelta(minutes=minutes * rng.uniform(0.5, 3))))
+        outcome = "unreachable" if action == "call" or rng.random() < 0.3 else None
+        act = ActionCreate(action=action, outcome=outcome, note=_NOTES[action])  # type: ignore[arg-type]
+        record_action(session=session, warning_id=w.id, action_in=act, actor=officer, now=at)
+
+
+def _demo_warnings(
+    session: Session,
+    rng: random.Random,
+    now: datetime,
+    users: dict[str, User],
+    case_ids: list[int],
+    confirmed_phones: list[str],
+) -> None:
+    """N_LEADS leads over the last ~6 months: ~75 % closed (each outcome), the rest new or in progress (some
+    overdue) — all graded, routed and timed by fanzha.cases.warnings.
+
+    Most of the history was worked by a colleague who has since moved on (``warn_former``, deactivated before the
+    recent leads arrived, so routing sends those to ``warn``): the demo officer's queue holds the open leads and a
+    few closed ones, as a real desk's would."""
+    officer = users["warn"]
+    former = session.scalar(select(User).where(User.username == FORMER_OFFICER))
+    if former is None:
+        former = User(
+            username=FORMER_OFFICER,
+            display_name="演示预警劝阻员（已调离）",
+            role="warning_officer",
+            password_hash=hash_password(secrets.token_urlsafe(24)),  # no known password: cannot log in
+            active=True,
+        )
+        session.add(former)
+        session.flush()
+    plans: list[tuple[datetime, str]] = []
+    for _ in range(N_LEADS):
+        fate = rng.choices(("closed", "in_progress", "new"), weights=(75, 12, 13))[0]
+        if fate == "closed":
+            created = now - timedelta(days=rng.uniform(2, 180), minutes=rng.randrange(600))
+        else:  # recent: some still within their deadline, others overdue
+            created = now - timedelta(minutes=rng.choice((5, 30, 90, 200, 600, 1500, 2400)) * rng.uniform(0.8, 1.2))
+        plans.append((created, fate))
+    # created in time order (as they arrived); each worked right after it was created
+    order = sorted(range(N_LEADS), key=lambda i: plans[i][0])
+    for n in order:
+        created, fate = plans[n]
+        spec = _LEADS[n % len(_LEADS)]
+        lead = _lead_in(spec, n, rng, confirmed_phones)
+        if fate == "closed":
+            worker = former if former.active and rng.random() < 0.9 else officer
+            lead = lead.model_copy(update={"assigned_to": worker.id})
+        elif former.active:
+            former.active = False  # moved on: from now on routing only knows ``warn``
+            session.flush()
+        w = create_lead(session=session, lead_in=lead, actor=users.get(spec.who), now=created)
+        if fate == "closed":
+            _work_closed(session, rng, w, worker, case_ids, created)
+        elif fate == "in_progress":
+            _work_open(session, rng, w, officer, created, now)
+    former.active = False
 
 
 def _ensure_users(session: Session) -> dict[str, User]:
@@ -349,10 +686,8 @@ def seed(session: Session, *, now: datetime | None = None, seed: int = SEED) -> 
     rng = random.Random(seed)
     now = now or datetime.now(UTC)
     users = _ensure_users(session)
-    ids: list[int] = []
-    for case_in in _demo_cases(rng, now):
-        ids.append(create_case(session=session, case_in=case_in, actor=users["desk"]).id)
-    _demo_warnings(session, rng, now, users["warn"], ids)
+    ids, confirmed_phones = _write_cases(session, _demo_cases(rng, now), users["desk"])
+    _demo_warnings(session, rng, now, users, ids, confirmed_phones)
     session.flush()
     return len(ids)
 
@@ -360,7 +695,8 @@ def seed(session: Session, *, now: datetime | None = None, seed: int = SEED) -> 
 def ensure_demo_data(url: str | None = None) -> bool:
     """Migrate ``url`` and seed the demo data if the database has no cases yet. Returns True when it seeded.
 
-    Idempotent: a second call (or a database that already holds demo or real cases) changes nothing.
+    Idempotent: a second call (or a database that already holds demo or real cases) changes nothing. Everything is
+    written in one transaction.
     """
     upgrade(url)
     with session_scope(url) as session:
