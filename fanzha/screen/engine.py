@@ -388,6 +388,8 @@ class Engine:
             if category != Category.FRAUD and fraud:
                 fraud = False
                 score = min(score, th.fraud - 0.01)
+        if score >= th.high and r_fraud < cb.high_needs_support and i_score <= 0:
+            score = min(score, th.high - 0.01)  # the model alone (or one weak keyword) says medium at most
         risk = _risk(score, th.high, th.medium, th.low)
         if category == Category.ILLEGAL and risk == Risk.NONE:
             risk = Risk.LOW
