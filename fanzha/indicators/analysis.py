@@ -473,6 +473,9 @@ def analyse_phone(value: str) -> Analysis:
                 f"手机号里嵌着官方号码 {emb}（{offi[emb].owner}），让人误以为是官方来电",
             )
         return a
+    if p.category == "sms_port":
+        a.add("PHONE_SMS_PORT", "106 开头的是企业短信端口号：只能看出是群发短信，不代表发送方身份")
+        return a
     if p.category == "hotline":
         a.add(
             "PHONE_HOTLINE",

@@ -60,6 +60,7 @@ def looks_like_id_card(s: str) -> bool:
 MOBILE_RE = re.compile(r"1[3-9]\d{9}")
 LANDLINE_RE = re.compile(r"0[1-9]\d{8,10}")
 HOTLINE_RE = re.compile(r"[48]00\d{7}")
+SMS_PORT_RE = re.compile(r"106\d{5,17}")  # enterprise SMS ports (1069 5588 ...)
 SERVICE_RE = re.compile(r"(?:95\d{3,6}|96\d{3}|1[0-2]\d{3,6}|11[0-9]|12[0-9])")
 # virtual operators (移动转售): 170x / 171 / 162 / 165 / 167 (DOMAIN.md §2; 162/165/167 carrier mapping unconfirmed)
 MVNO_PREFIXES = ("170", "171", "162", "165", "167")
@@ -68,7 +69,7 @@ MVNO_PREFIXES = ("170", "171", "162", "165", "167")
 @dataclass(frozen=True, slots=True)
 class PhoneParse:
     normalized: str
-    category: str  # mobile | landline | hotline | service | foreign | unknown
+    category: str  # mobile | landline | hotline | sms_port | service | foreign | unknown
     prefix: str  # "+86" / "86" / "" — how the number was written
     national: str  # digits without country code ("" for foreign)
     region: str | None  # ISO region for foreign numbers
@@ -111,6 +112,8 @@ def parse_phone(value: str) -> PhoneParse:
         return PhoneParse("0" + nat, "landline", prefix, "0" + nat, "CN")
     if HOTLINE_RE.fullmatch(nat):
         return PhoneParse(nat, "hotline", prefix, nat, "CN")
+    if SMS_PORT_RE.fullmatch(nat) and not prefix:
+        return PhoneParse(nat, "sms_port", prefix, nat, "CN")
     if 3 <= len(nat) <= 8 and not nat.startswith("0"):
         norm = ("+86" + nat) if prefix == "+86" else nat
         return PhoneParse(norm, "service", prefix, nat, "CN")
@@ -392,7 +395,7 @@ def detect_kind(value: str) -> str | None:
         if 16 <= len(digits) <= 19:
             return "bank_card"
         p = parse_phone(s)
-        if p.category in ("mobile", "landline", "hotline"):
+        if p.category in ("mobile", "landline", "hotline", "sms_port"):
             return "phone"
         if p.category == "service":
             from fanzha.indicators.official import official_numbers

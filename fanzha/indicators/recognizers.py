@@ -21,6 +21,7 @@ from fanzha.indicators.model import Indicator
 from fanzha.indicators.normalizers import (
     HOTLINE_RE,
     MOBILE_RE,
+    SMS_PORT_RE,
     looks_like_id_card,
     luhn_ok,
     normalize_value,
@@ -448,9 +449,13 @@ class PhoneRecognizer(Recognizer):
                 import phonenumbers
 
                 try:
-                    ok = phonenumbers.is_valid_number(phonenumbers.parse(p.normalized, None))
+                    num = phonenumbers.parse(p.normalized, None)
+                    ok = phonenumbers.is_valid_number(num)
+                    spoof = str(num.national_number) in official_numbers()  # "+852 95533"
                 except phonenumbers.NumberParseException:
-                    ok = False
+                    ok = spoof = False
+                if spoof:
+                    return (p.normalized, "foreign", "official service number behind a foreign country code")
                 return (p.normalized, "foreign", f"international number ({p.region})") if ok else None
             if p.category in ("mobile", "landline", "hotline"):
                 return (p.normalized, p.category, f"{p.category} number with +86 prefix")
@@ -465,6 +470,8 @@ class PhoneRecognizer(Recognizer):
             return (digits, "landline", "landline with area code")
         if HOTLINE_RE.fullmatch(digits):
             return (digits, "hotline", "400/800 hotline")
+        if SMS_PORT_RE.fullmatch(digits):
+            return (digits, "sms_port", "106 SMS service port")
         if 3 <= len(digits) <= 8 and not digits.startswith("0"):
             return PhoneRecognizer._short(digits, text, s, e)
         return None

@@ -110,6 +110,8 @@ SPOOFS = [
     ("955330", "建设银行"),
     ("1955880", "工商银行"),
     ("0095566", "中国银行"),
+    ("+852 95533", "建设银行"),
+    ("95533 1", "建设银行"),
 ]
 
 
@@ -142,7 +144,9 @@ def test_mvno_segments(value: str) -> None:
     assert r.details["mvno"] is True
 
 
-@pytest.mark.parametrize("value", ["13812345678", "15912345678", "18612345678", "01012345678", "4008208820"])
+@pytest.mark.parametrize(
+    "value", ["13812345678", "15912345678", "18612345678", "01012345678", "4008208820", "1069095533"]
+)
 def test_ordinary_numbers_are_not_risky(value: str) -> None:
     assert not check(value, "phone").risky
 
