@@ -502,6 +502,11 @@ def indicator_lookup(request: Request, session: Session = SessionDep) -> Respons
                     ctx["cases"] = sorted(
                         (li.case for li in entry.case_links), key=lambda c: iso_key(c.reported_at), reverse=True
                     )[:100]
+                    # the case list shown here is a read of case data: audited like crud's reads
+                    need("fanzha.cases.audit", "audit").audit(
+                        session, actor=user, action="read", entity="case", entity_id=None,
+                        detail=f"indicator lookup {entry.kind} id={entry.id} ids=[{','.join(str(c.id) for c in ctx['cases'])}]",
+                    )
                 ctx["kind"] = res.kind
     session.commit()
     return render(request, "console/indicators.html", ctx, user=user, page="indicators")

@@ -330,7 +330,7 @@ def test_case_update_with_optimistic_lock(web: TestClient, make_user: Any) -> No
     assert "挽回金额请填写数字" in web.post(url + "/update", data={**upd, "amount_recovered": "x"}).text
 
 
-def test_indicator_lookup_register_and_who_sees_cases(web: TestClient, make_user: Any) -> None:
+def test_indicator_lookup_register_and_who_sees_cases(web: TestClient, make_user: Any, db_url: str) -> None:
     login(web, make_user("desk_officer").username)
     token = csrf_of(web, "/console/intake")
     r = web.post("/console/intake/save", data={"csrf_token": token, "narrative": "对方用17000000777联系我", "phones": "17000000777"},
@@ -340,6 +340,12 @@ def test_indicator_lookup_register_and_who_sees_cases(web: TestClient, make_user
     assert page.status_code == 200 and 'id="register-entry"' in page.text
     assert f'href="{case_url}"' in page.text
     assert "虚拟运营商" in page.text  # the reasons of fanzha.indicators.check
+    from fanzha.db.models import AuditLog
+    from fanzha.db.session import session_scope
+
+    with session_scope(db_url) as s:
+        details = [a.detail for a in s.query(AuditLog).filter(AuditLog.entity == "case", AuditLog.action == "read")]
+    assert any(d.startswith("indicator lookup phone") for d in details)  # the case list shown is audited
     unknown = web.get("/console/indicators", params={"q": "这不是号码也不是网址"})
     assert unknown.status_code == 200 and "无法识别" in unknown.text
     web.cookies.clear()
