@@ -80,7 +80,9 @@ _CN_EXPR = rf"[{_D}十拾](?:(?:(?!二维码)[{_D}十拾百佰千仟万亿几多
 _PRE = r"(?P<pre>(?:[¥$]|rmb|cny|人民币)\s?)?"
 _UNIT = r"(?P<unit>\s?(?:块钱|块|元钱|元整|元|圆|人民币|rmb|cny|美元|美金|港币|港元|usdt|欧元))?"
 _FIRST = f"[¥$rc人0-9{_D}十拾]"  # a cheap first-character test lets the regex engine skip most positions
-_TAIL = rf"(?![wk](?![a-z]))(?P<approx>[多余来]?(?=\s?(?:块|元|圆)))?{_UNIT}"
+# 8块8 / 三块五: the digit after 块 is 角 (tenths)
+_JIAO = rf"(?:(?<=块)(?P<jiao>[{_D}]|\d)(?![\d{_D}十拾百佰千仟万亿点.])[毛角]?)?"
+_TAIL = rf"(?![wk](?![a-z]))(?P<approx>[多余来]?(?=\s?(?:块|元|圆)))?{_UNIT}{_JIAO}"
 # ranges: 3-5万, 300~500元, 三到五万 (the value is the lower bound, flagged approximate)
 _RANGE_SEP = r"\s?[-~～到至]\s?"
 _RANGE_EXPR = (
@@ -269,10 +271,20 @@ def _single_value(num: str) -> tuple[Decimal, bool] | None:
 # Public API
 
 
+def _jiao(m: re.Match[str]) -> Decimal:
+    j = m.group("jiao")
+    if not j:
+        return Decimal(0)
+    return Decimal(int(j) if j.isdigit() and j.isascii() else _CN_DIGIT_VALUE.get(j, 0)) / 10
+
+
 def _accept(folded: str, m: re.Match[str]) -> bool:
-    if m.group("pre") or (m.group("unit") or "").strip():
-        return True
     num = m.group("num")
+    unit = (m.group("unit") or "").strip()
+    if unit == "块" and num in _CN_DIGIT_VALUE and not m.group("jiao") and not m.group("pre"):
+        return False  # 一块去 / 两块蛋糕: "together" / "pieces", not yuan
+    if m.group("pre") or unit:
+        return True
     has_big = any(c in "万亿wk" for c in num)
     is_arabic = num[0].isascii()
     colloquial_thousand = "千" in num and not is_arabic and num[-1] not in "千仟"  # 八千八, 一千五
@@ -295,6 +307,7 @@ def _scan(folded: str, spelled_only: bool = False) -> list[tuple[re.Match[str], 
         if v is None:
             continue
         value, approx = v
+        value += _jiao(m)
         if value <= 0:
             continue
         out.append((m, value, approx or bool(m.group("approx"))))
@@ -335,7 +348,7 @@ def find_amounts(text: str) -> list[AmountMatch]:
 
 _PHONE_RE = re.compile(r"1[3-9]\d{9}")
 _FULL_RE = re.compile(
-    rf"\s*{_PRE}(?P<num>{_RANGE_EXPR}|{_ARABIC_EXPR}|{_CN_EXPR})(?P<approx>[多余来]?){_UNIT}\s*(?:左右|整)?\s*",
+    rf"\s*{_PRE}(?P<num>{_RANGE_EXPR}|{_ARABIC_EXPR}|{_CN_EXPR})(?P<approx>[多余来]?){_UNIT}{_JIAO}\s*(?:左右|整)?\s*",
     re.DOTALL,
 )
 
@@ -351,7 +364,7 @@ def parse_amount(s: str) -> Decimal | None:
     if not (m.group("pre") or m.group("unit")) and _PHONE_RE.fullmatch(num):
         return None  # a mobile number, not money
     v = _value(m.group("num"))
-    return None if v is None else v[0]
+    return None if v is None else v[0] + _jiao(m)
 
 
 _CN_NUM = "零一二三四五六七八九"

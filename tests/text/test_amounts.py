@@ -61,6 +61,10 @@ PARSE_CASES = [
     ("3-5万", 30000),  # ranges: the lower bound
     ("三到五万", 30000),
     ("300~500元", 300),
+    ("8块8", Decimal("8.8")),  # the digit after 块 is 角
+    ("三块五", Decimal("3.5")),
+    ("5块8毛", Decimal("5.8")),
+    ("十块", 10),
 ]
 
 
@@ -111,6 +115,7 @@ FIND_CASES = [
     ("共计人民币伍万元整", [("人民币伍万元整", 50000, False)]),
     ("额度3-5万，手续费500~800元", [("3-5万", 30000, True), ("500~800元", 500, True)]),
     ("大约三到五万块", [("三到五万块", 30000, True)]),
+    ("一块钱都不给，三块五也行", [("一块钱", 1, False), ("三块五", Decimal("3.5"), False)]),
 ]
 
 
@@ -143,6 +148,8 @@ def test_find_amounts(text: str, expected: list[tuple[str, int | Decimal, bool]]
         "请在3到5天内回复",
         "客服电话400-123-4567",
         "扫二维码付款",
+        "我们一块去吃饭",
+        "买了两块蛋糕",
     ],
 )
 def test_find_amounts_negatives(text: str) -> None:
