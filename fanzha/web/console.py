@@ -388,6 +388,12 @@ def case_detail(request: Request, case_id: int, session: Session = SessionDep) -
         session.commit()
         return error_page(request, 404, "案件不存在", f"没有编号为 {case_id} 的案件。", user)
     links = linking.linked_cases(session, case.id, depth=2)
+    linked_ids = [link.case_id for link in (*links.direct, *links.second_degree)]
+    if linked_ids:  # the summaries of the linked cases are case data too
+        need("fanzha.cases.audit", "audit").audit(
+            session, actor=user, action="read", entity="case", entity_id=case.id,
+            detail=f"linked cases ids=[{','.join(map(str, linked_ids[:200]))}]",
+        )
     ctx = {
         "case": case,
         "links": links,
