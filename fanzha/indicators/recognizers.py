@@ -246,7 +246,7 @@ _URL_GATE = re.compile(
 class UrlRecognizer(Recognizer):
     """URLs, bare domains and IP literals, also written with 点 / 。 / [.] / spaces / full-width characters."""
 
-    name, kinds = "url", ("url", "domain", "ip")
+    name, kinds = "url", ("url", "domain", "ip", "qq")  # qq: number@qq.com addresses
 
     def gate(self, text: str) -> bool:
         return ("." in text or "。" in text or "点" in text or "//" in text or "[dot]" in text) and bool(
@@ -685,13 +685,12 @@ def extract(text: str, kinds: set[str] | None = None) -> list[Indicator]:
         return []
     scan = Scan(fold(text))
     lowered = scan.text
-    for rec in REGISTRY:
-        if (
-            kinds is not None
-            and not kinds.intersection(rec.kinds)
-            and rec.name not in ("qq", "alipay", "wechat", "bank_card")
-        ):
-            continue
+    # Recognizers claim spans in registry order, so every recognizer up to the last requested one must run for the
+    # result to equal the unfiltered extraction restricted to ``kinds``; later, unrequested ones are skipped.
+    last = len(REGISTRY) - 1
+    if kinds is not None:
+        last = max((i for i, r in enumerate(REGISTRY) if kinds.intersection(r.kinds)), default=-1)
+    for rec in REGISTRY[: last + 1]:
         if rec.gate(lowered):
             rec.run(scan)
     out = scan.out if kinds is None else [i for i in scan.out if i.kind in kinds]

@@ -239,3 +239,12 @@ def test_kinds_filter() -> None:
 def test_degenerate_inputs(text: str) -> None:
     for ind in extract(text):
         assert text[ind.span[0] : ind.span[1]] == ind.raw
+
+
+@pytest.mark.parametrize("kind", ["url", "domain", "phone", "qq", "wechat", "bank_card", "app", "alipay", "amount"])
+def test_kinds_filter_equals_filtered_full_extraction(kind: str) -> None:
+    texts = [t for t, *_ in URL_CASES + PHONE_CASES] + [t for t, _ in ACCOUNT_CASES + CARD_CASES + APP_CASES]
+    texts.append("网址 http://abc.top/13812345678?qq=12345678 转3万元到6228480402564890018")
+    for text in texts:
+        full = [i for i in extract(text) if i.kind == kind]
+        assert extract(text, {kind}) == full, text
