@@ -64,6 +64,7 @@ def check(value: str, kind: str | None = None, *, claimed_bank: str | None = Non
         raise ValueError("empty value")
     if len(value) > MAX_VALUE_CHARS:
         raise ValueError(f"value longer than {MAX_VALUE_CHARS} characters")
+    explicit = kind not in (None, "auto")
     if kind is None or kind == "auto":
         kind = detect_kind(value)
         if kind is None:
@@ -72,11 +73,13 @@ def check(value: str, kind: str | None = None, *, claimed_bank: str | None = Non
             )
     if kind not in CHECK_KINDS:
         raise ValueError(f"unknown kind {kind!r}; expected one of {', '.join(CHECK_KINDS)}")
-    normalize_value(kind, value)  # raises ValueError when the value is not of that kind
+    normalized = normalize_value(kind, value)  # raises ValueError when the value is not of that kind
     if kind == "bank_card":
         a = analyse_card(value, claimed_bank)
     else:
         a = _analyse(kind, value)
+    if kind in ("url", "domain", "ip") and explicit:  # report the kind that was asked for (a domain check of a URL)
+        a.kind, a.normalized = kind, normalized
     return _result(a, value)
 
 

@@ -336,3 +336,10 @@ def test_brand_names_written_in_digits_need_boundaries() -> None:
     ids = {e.id for e in screening_evidence("电话13851730000，网址 abc-shop.com")}
     assert "URL_CLAIMED_BRAND_NOT_OFFICIAL" not in ids
     assert "URL_CLAIMED_BRAND_NOT_OFFICIAL" in {e.id for e in screening_evidence("5173 客服：请到 game-deal.com 验证")}
+
+
+def test_requested_link_kind_is_reported() -> None:
+    assert check("https://abc-pay.top/x").kind == "url"
+    r = check("https://abc-pay.top/x", "domain")
+    assert (r.kind, r.normalized) == ("domain", "abc-pay.top")
+    assert check("abc-pay.top").kind == "domain"
