@@ -19,6 +19,7 @@ import inspect
 import json
 import logging
 import time
+import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -459,6 +460,11 @@ class CharNgramModel:
         m.calibration_ = np.asarray(info["calibration"], dtype=np.float64)
         m.n_features_in_ = 1 << m.n_bits
         m.meta_ = info.get("meta", {})
+        heads = 1 + len(m.category_classes_) + len(m.type_classes_)
+        if m.coef_.shape != (heads, m.n_features_in_) or m.intercept_.shape != (heads,):
+            raise ValueError(f"inconsistent model artifact {path}: coef {m.coef_.shape}, {heads} heads")
+        if m.idf_ is not None and m.idf_.shape != (m.n_features_in_,):
+            raise ValueError(f"inconsistent model artifact {path}: idf {m.idf_.shape}")
         m._prepare()
         return m
 
@@ -480,7 +486,7 @@ def load_model(path: Path | None = None) -> CharNgramModel | None:
         m = CharNgramModel.load(p)
         log.debug("loaded screening model %s in %.3fs", p, time.perf_counter() - t0)
         return m
-    except (OSError, ValueError, KeyError) as exc:
+    except (OSError, ValueError, KeyError, TypeError, EOFError, zipfile.BadZipFile) as exc:
         log.error("cannot load screening model %s: %s", p, exc)
         return None
 

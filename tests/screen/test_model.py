@@ -202,6 +202,20 @@ def test_load_model_missing_or_broken(tmp_path: Path) -> None:
     assert load_model(bad) is None
 
 
+def test_load_model_truncated_or_inconsistent(tmp_path: Path, small_model: CharNgramModel) -> None:
+    good = small_model.save(tmp_path / "good.npz")
+    data = good.read_bytes()
+    trunc = tmp_path / "trunc.npz"
+    trunc.write_bytes(data[: len(data) // 2])
+    assert load_model(trunc) is None
+    with np.load(good, allow_pickle=False) as z:
+        arrays = {k: z[k] for k in z.files}
+    arrays["coef"] = arrays["coef"][:-1]  # one head missing
+    wrong = tmp_path / "wrong.npz"
+    np.savez_compressed(wrong, **arrays)
+    assert load_model(wrong) is None
+
+
 # ---------------------------------------------------------------------------------------------- committed artifact
 @pytest.fixture(scope="module")
 def shipped() -> CharNgramModel:
