@@ -5,8 +5,9 @@
   Two index lookups: the case's own links come from the primary key (case_id, indicator_id); the other cases
   holding those indicators from ``ix_case_indicators_indicator_id`` (indicator_id, case_id) — an index-only scan.
 - ``clusters(session, min_cases=2)``: connected groups of cases (any chain of shared indicators) with case count,
-  total loss and time span. SQL selects only the links of indicators that at least two cases share (GROUP BY on the
-  indicator_id index); the union-find then runs on those links only, never over all cases.
+  total loss and time span, computed in the database: the links of indicators that at least two cases share go to
+  a temporary table, min-label propagation finds the components, GROUP BY ranks them; only the clusters returned
+  reach Python.
 
 Allowlisted indicators (official numbers and domains such as 96110 or a bank's hotline) never link cases.
 See docs/linking.md for the plans and the benchmark.
@@ -14,11 +15,27 @@ See docs/linking.md for the plans and the benchmark.
 
 from __future__ import annotations
 
+import itertools
+import os
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import Select, bindparam, func, literal, select
+from sqlalchemy import (
+    Column,
+    Index,
+    Integer,
+    MetaData,
+    Select,
+    Table,
+    bindparam,
+    delete,
+    func,
+    insert,
+    literal,
+    select,
+    update,
+)
 from sqlalchemy.orm import Session, aliased
 
 from fanzha.db.base import UTCDateTime
@@ -176,6 +193,37 @@ def _indicator_meta(session: Session, ids: set[int]) -> dict[int, Shared]:
     return out
 
 
+_tmp_counter = itertools.count()
+
+
+def _temp_tables(suffix: str) -> tuple[MetaData, Table, Table, Table]:
+    md = MetaData()
+    links = Table(
+        f"tmp_cl_links_{suffix}",
+        md,
+        Column("case_id", Integer, nullable=False),
+        Column("indicator_id", Integer, nullable=False),
+        Index(f"ix_tmp_cl_links_case_{suffix}", "case_id", "indicator_id"),
+        Index(f"ix_tmp_cl_links_ind_{suffix}", "indicator_id", "case_id"),
+        prefixes=["TEMPORARY"],
+    )
+    labels = Table(
+        f"tmp_cl_labels_{suffix}",
+        md,
+        Column("case_id", Integer, primary_key=True),
+        Column("label", Integer, nullable=False),
+        prefixes=["TEMPORARY"],
+    )
+    ind_min = Table(
+        f"tmp_cl_ind_{suffix}",
+        md,
+        Column("indicator_id", Integer, primary_key=True),
+        Column("m", Integer, nullable=False),
+        prefixes=["TEMPORARY"],
+    )
+    return md, links, labels, ind_min
+
+
 def clusters(
     session: Session,
     *,
@@ -184,14 +232,18 @@ def clusters(
     since: datetime | None = None,
     until: datetime | None = None,
 ) -> list[Cluster]:
-    """Groups of cases connected by chains of shared indicators, largest first (ties: larger loss first)."""
+    """Groups of cases connected by chains of shared indicators, largest first (ties: larger loss first, then the
+    group's smallest case id). A cluster's indicators: at most 20, most-shared first (ties: lowest id).
+
+    Runs in the database (temporary tables, min-label propagation): only the ``limit`` clusters returned are read
+    into Python, so memory does not grow with the number of cases.
+    """
     ci = aliased(CaseIndicator)
     window = []
     if since is not None:
         window.append(Case.reported_at >= literal(since, UTCDateTime()))
     if until is not None:
         window.append(Case.reported_at < literal(until, UTCDateTime()))
-
     shared_ids = (
         select(ci.indicator_id)
         .join(Indicator, Indicator.id == ci.indicator_id)
@@ -200,61 +252,101 @@ def clusters(
         .group_by(ci.indicator_id)
         .having(func.count() >= 2)
     )
-    edges_stmt = (
-        select(CaseIndicator.case_id, CaseIndicator.indicator_id, Case.amount_lost_fen, Case.reported_at, Case.typology)
-        .join(Case, Case.id == CaseIndicator.case_id)
-        .where(CaseIndicator.indicator_id.in_(shared_ids), *window)
-    )
-    parent: dict[int, int] = {}
+    md, links, labels, ind_min = _temp_tables(f"{os.getpid()}_{next(_tmp_counter)}")
+    conn = session.connection()
+    md.create_all(conn)
+    try:
+        conn.execute(
+            insert(links).from_select(
+                ["case_id", "indicator_id"],
+                select(CaseIndicator.case_id, CaseIndicator.indicator_id)
+                .join(Case, Case.id == CaseIndicator.case_id)
+                .where(CaseIndicator.indicator_id.in_(shared_ids), *window),
+            )
+        )
+        # every case starts with the smallest case id among those sharing one of its indicators
+        conn.execute(
+            insert(ind_min).from_select(
+                ["indicator_id", "m"],
+                select(links.c.indicator_id, func.min(links.c.case_id)).group_by(links.c.indicator_id),
+            )
+        )
+        conn.execute(
+            insert(labels).from_select(
+                ["case_id", "label"],
+                select(links.c.case_id, func.min(ind_min.c.m))
+                .join(ind_min, ind_min.c.indicator_id == links.c.indicator_id)
+                .group_by(links.c.case_id),
+            )
+        )
+        # propagate the smallest label over indicator -> cases until nothing changes (about log(diameter) rounds)
+        best = (
+            select(func.min(ind_min.c.m))
+            .select_from(links)
+            .join(ind_min, ind_min.c.indicator_id == links.c.indicator_id)
+            .where(links.c.case_id == labels.c.case_id)
+            .scalar_subquery()
+        )
+        while True:
+            conn.execute(delete(ind_min))
+            conn.execute(
+                insert(ind_min).from_select(
+                    ["indicator_id", "m"],
+                    select(links.c.indicator_id, func.min(labels.c.label))
+                    .join(labels, labels.c.case_id == links.c.case_id)
+                    .group_by(links.c.indicator_id),
+                )
+            )
+            changed = conn.execute(update(labels).where(labels.c.label > best).values(label=best)).rowcount
+            if not changed:
+                break
 
-    def find(x: int) -> int:
-        root = x
-        while parent[root] != root:
-            root = parent[root]
-        while parent[x] != root:
-            parent[x], x = root, parent[x]
-        return root
+        n_cases = func.count()
+        loss = func.coalesce(func.sum(Case.amount_lost_fen), 0)
+        ranked = conn.execute(
+            select(labels.c.label, n_cases, loss, func.min(Case.reported_at), func.max(Case.reported_at))
+            .join(Case, Case.id == labels.c.case_id)
+            .group_by(labels.c.label)
+            .having(n_cases >= max(1, min_cases))
+            .order_by(n_cases.desc(), loss.desc(), labels.c.label)
+            .limit(max(0, limit))
+        ).all()
+        chosen = [int(r[0]) for r in ranked]
+        members: dict[int, list[tuple[int, str | None]]] = defaultdict(list)
+        top_inds: dict[int, list[tuple[int, int]]] = defaultdict(list)
+        for i in range(0, len(chosen), 500):
+            chunk = chosen[i : i + 500]
+            for label, cid, typ in conn.execute(
+                select(labels.c.label, labels.c.case_id, Case.typology)
+                .join(Case, Case.id == labels.c.case_id)
+                .where(labels.c.label.in_(chunk))
+            ):
+                members[int(label)].append((int(cid), typ))
+            for label, iid, cnt in conn.execute(
+                select(labels.c.label, links.c.indicator_id, func.count())
+                .join(links, links.c.case_id == labels.c.case_id)
+                .where(labels.c.label.in_(chunk))
+                .group_by(labels.c.label, links.c.indicator_id)
+            ):
+                top_inds[int(label)].append((-int(cnt), int(iid)))
+    finally:
+        md.drop_all(conn)
 
-    first_case_of: dict[int, int] = {}
-    meta: dict[int, tuple[int, datetime, str | None]] = {}
-    ind_cases: dict[int, int] = {}
-    for cid, iid, loss, rep, typ in session.execute(edges_stmt):
-        meta[cid] = (int(loss or 0), rep, typ)
-        parent.setdefault(cid, cid)
-        ind_cases[iid] = ind_cases.get(iid, 0) + 1
-        other = first_case_of.setdefault(iid, cid)
-        ra, rb = find(cid), find(other)
-        if ra != rb:
-            parent[max(ra, rb)] = min(ra, rb)
-
-    groups: dict[int, list[int]] = defaultdict(list)
-    for cid in parent:
-        groups[find(cid)].append(cid)
-    group_inds: dict[int, list[int]] = defaultdict(list)
-    for iid, cid in first_case_of.items():
-        group_inds[find(cid)].append(iid)
-
-    ranked = sorted(
-        (g for g in groups.values() if len(g) >= min_cases),
-        key=lambda g: (-len(g), -sum(meta[c][0] for c in g), min(g)),
-    )[:limit]
-    wanted = {iid for g in ranked for iid in sorted(group_inds[find(g[0])], key=lambda i: -ind_cases[i])[:20]}
-    inds = _indicator_meta(session, wanted)
+    wanted = {label: [iid for _, iid in sorted(v)[:20]] for label, v in top_inds.items()}
+    inds = _indicator_meta(session, {iid for v in wanted.values() for iid in v})
     out: list[Cluster] = []
-    for g in ranked:
-        g.sort()
-        times = [meta[c][1] for c in g]
+    for label, _n, total, first, last in ranked:
+        mem = sorted(members[int(label)])
         counts: dict[str, int] = defaultdict(int)
-        for c in g:
-            counts[meta[c][2] or "未分类"] += 1
-        top = sorted(group_inds[find(g[0])], key=lambda i: -ind_cases[i])[:20]
+        for _cid, typ in mem:
+            counts[typ or "未分类"] += 1
         out.append(
             Cluster(
-                case_ids=tuple(g),
-                total_loss_fen=sum(meta[c][0] for c in g),
-                first_reported_at=min(times),
-                last_reported_at=max(times),
-                indicators=tuple(inds[i] for i in top if i in inds),
+                case_ids=tuple(cid for cid, _ in mem),
+                total_loss_fen=int(total or 0),
+                first_reported_at=first,
+                last_reported_at=last,
+                indicators=tuple(inds[i] for i in wanted.get(int(label), []) if i in inds),
                 typologies=dict(counts),
             )
         )
