@@ -33,7 +33,13 @@ for _k in range(ord("A"), ord("Z") + 1):
 for _k in range(ord("Ａ"), ord("Ｚ") + 1):
     _TABLE[_k] = _k - 0xFEE0 + 32
 
-_INVISIBLE = re.compile("[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u00ad\u200b-\u200f\u2060-\u2064\ufeff]")
+# Invisible / decorative characters dropped before matching (offsets keep the way back): control characters,
+# zero-width characters, BOM, variation selectors and keycap marks (1️⃣), emoji and dingbats used to split words
+# and numbers ("微🔥信", "138🔥1234🔥5678").
+_INVISIBLE = re.compile(
+    "[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u00ad\u200b-\u200f\u2060-\u2064\ufeff"
+    "\ufe00-\ufe0f\u20e3\u2600-\u27bf\U0001f300-\U0001faff]"
+)
 
 
 @dataclass(frozen=True, slots=True)

@@ -147,7 +147,7 @@ def valid_landline(nat: str) -> bool:
 # ---------------------------------------------------------------- URLs
 
 _SCHEME = re.compile(r"^(?P<scheme>[a-z][a-z0-9+.-]{1,9})\s*[:：]\s*//", re.IGNORECASE)
-_DOT_VARIANTS = re.compile(r"\s*(?:\[\.\]|\(\.\)|\[dot\]|\(dot\)|\{\.\}|。|｡|点|．)\s*", re.IGNORECASE)
+_DOT_VARIANTS = re.compile(r"\s*(?:\[\.\]|\(\.\)|\[dot\]|\(dot\)|\{\.\}|。|｡|点|點|丶|·|﹒|．| dot )\s*", re.IGNORECASE)
 _SPACE_DOT = re.compile(r"\s*\.\s*")
 _WS = re.compile(r"\s+")
 _TRAIL = ".,;:!?)]}'\"，。；：！？）】」』》”’"

@@ -228,7 +228,8 @@ class WeChatRecognizer(Recognizer):
 
 _L = r"[a-z0-9\u00c0-\u024f\u0370-\u03ff\u0400-\u04ff]"
 _LABEL = rf"{_L}(?:[a-z0-9\u00c0-\u024f\u0370-\u03ff\u0400-\u04ff_-]{{0,61}}{_L})?"
-_DOT = r"(?:\s?(?:\.|。|点|\[\.\]|\(\.\)|\[dot\]|\(dot\))\s?)"
+_DOT_ALT = r"\.|。|点|點|丶|·|﹒|\[\.\]|\(\.\)|\[dot\]|\(dot\)| dot "
+_DOT = rf"(?:\s?(?:{_DOT_ALT})\s?)"
 _OCT = r"(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)"
 _URL_RE = re.compile(
     rf"(?<![a-z0-9@._\-/])(?P<scheme>(?:https?|hxxps?|ftp)\s?[:：]\s?//)?"
@@ -238,9 +239,7 @@ _URL_RE = re.compile(
 )
 _TRAIL_PUNCT = ".,;:!?)]}'\""
 # cheap pre-check: an ASCII letter/digit, a dot (or 点 / 。 / [.]), an ASCII letter/digit
-_URL_GATE = re.compile(
-    r"[a-z0-9\u0400-\u04ff-]\s?(?:\.|。|点|\[\.\]|\(\.\)|\[dot\]|\(dot\))\s?[a-z0-9\u0400-\u04ff]|//"
-)
+_URL_GATE = re.compile(rf"[a-z0-9\u0400-\u04ff-]\s?(?:{_DOT_ALT})\s?[a-z0-9\u0400-\u04ff]|//")
 
 
 class UrlRecognizer(Recognizer):
@@ -249,7 +248,7 @@ class UrlRecognizer(Recognizer):
     name, kinds = "url", ("url", "domain", "ip", "qq")  # qq: number@qq.com addresses
 
     def gate(self, text: str) -> bool:
-        return ("." in text or "。" in text or "点" in text or "//" in text or "[dot]" in text) and bool(
+        return any(c in text for c in (".", "。", "点", "點", "丶", "·", "﹒", "//", "dot")) and bool(
             _URL_GATE.search(text)
         )
 
@@ -292,7 +291,7 @@ class UrlRecognizer(Recognizer):
     def _plausible(host_raw: str, has_scheme: bool, text: str, m: re.Match[str]) -> bool:
         if re.fullmatch(rf"{_OCT}(?:\.{_OCT}){{3}}", host_raw):
             return True
-        tricky = bool(re.search(r"\s|。|点|\[|\(", host_raw))
+        tricky = bool(re.search(r"\s|。|点|點|丶|·|﹒|\[|\(", host_raw))
         host = re.sub(_DOT, ".", host_raw).replace(" ", "")
         labels = host.split(".")
         tld = labels[-1]
@@ -498,8 +497,9 @@ class PhoneRecognizer(Recognizer):
         return None
 
 
-_CN_DIGIT = str.maketrans("零〇一幺二两三四五六七八九", "0011223456789")
-_CN_RUN = re.compile(r"[0-9零〇一幺二两三四五六七八九](?:[ \-]?[0-9零〇一幺二两三四五六七八九]){9,11}")
+_CN_DIGIT = str.maketrans("零〇一幺二两三四五六七八九壹贰貳叁參肆伍陆陸柒捌玖", "0011223456789122334566789")
+_CN_CHARS = "零〇一幺二两三四五六七八九壹贰貳叁參肆伍陆陸柒捌玖"
+_CN_RUN = re.compile(rf"[0-9{_CN_CHARS}](?:[ \-]?[0-9{_CN_CHARS}]){{9,11}}")
 
 
 class ChineseNumeralPhoneRecognizer(Recognizer):
@@ -508,7 +508,7 @@ class ChineseNumeralPhoneRecognizer(Recognizer):
     name, kinds = "phone_cn", ("phone",)
 
     def gate(self, text: str) -> bool:
-        return sum(map(text.count, "零〇一幺二两三四五六七八九")) >= 3
+        return sum(map(text.count, _CN_CHARS)) >= 3
 
     def run(self, scan: Scan) -> None:
         for m in _CN_RUN.finditer(scan.text):

@@ -38,6 +38,10 @@ URL_CASES = [
     ("访问 xn--pple-43d.com", ("domain", "xn--pple-43d.com", "xn--pple-43d.com")),
     ("hxxps://abc-pay[.]xyz/refund", ("url", "abc-pay.xyz/refund", "hxxps://abc-pay[.]xyz/refund")),
     ("访问 icbc\u200b.com.cn", ("domain", "icbc.com.cn", "icbc\u200b.com.cn")),
+    ("登录 taobao丶com 退款", ("domain", "taobao.com", "taobao丶com")),
+    ("登錄 jd-tuikuan點com", ("domain", "jd-tuikuan.com", "jd-tuikuan點com")),
+    ("visit abc-pay dot top now", ("domain", "abc-pay.top", "abc-pay dot top")),
+    ("网址 ab🔥c-pay.top", ("domain", "abc-pay.top", "ab🔥c-pay.top")),
 ]
 
 
@@ -53,6 +57,8 @@ URL_NEGATIVES = [
     "我们早点回家。好的",
     "他说OK. Fine",
     "文件 报告.pdf 已发送",
+    "约翰·史密斯先生",
+    "i dot not know",
 ]
 
 
@@ -89,6 +95,8 @@ PHONE_CASES = [
     ("手机138~1234~5678", "13812345678", "138~1234~5678"),
     ("座机零五七一八八八八八八八八", "057188888888", "零五七一八八八八八八八八"),
     ("来电显示+852 95533，请注意", "+85295533", "+852 95533"),
+    ("电话壹叁捌壹贰叁肆伍陆柒捌", "13812345678", "壹叁捌壹贰叁肆伍陆柒捌"),
+    ("手机1️⃣3️⃣8️⃣1️⃣2️⃣3️⃣4️⃣5️⃣6️⃣7️⃣8️⃣", "13812345678", "1️⃣3️⃣8️⃣1️⃣2️⃣3️⃣4️⃣5️⃣6️⃣7️⃣8"),  # span ends at the last digit
     ("短信来自1069095533", "1069095533", "1069095533"),
 ]
 
@@ -133,6 +141,7 @@ ACCOUNT_CASES = [
     ("有事联系 55667788（QQ）", ("qq", "55667788", "55667788")),
     ("加微信号：Abc_123x 领取", ("wechat", "abc_123x", "Abc_123x")),
     ("vx：kefu-8888 咨询", ("wechat", "kefu-8888", "kefu-8888")),
+    ("加微🔥信 lucky2024a", ("wechat", "lucky2024a", "lucky2024a")),
     ("加威信 lucky2024a", ("wechat", "lucky2024a", "lucky2024a")),
     ("支付宝账号13912345678", ("alipay", "13912345678", "13912345678")),
     ("支付宝：pay.me@163.com 收款", ("alipay", "pay.me@163.com", "pay.me@163.com")),
