@@ -323,6 +323,8 @@ def _currency(m: re.Match[str]) -> str:
 
 def find_amounts(text: str) -> list[AmountMatch]:
     """All money amounts in ``text`` with offsets into ``text`` itself (full-width / traditional allowed)."""
+    if not isinstance(text, str):
+        raise TypeError(f"find_amounts() needs a str, got {type(text).__name__}")
     if not text:
         return []
     folded = fold(text)
@@ -355,7 +357,7 @@ _FULL_RE = re.compile(
 
 def parse_amount(s: str) -> Decimal | None:
     """The value of a string that is one amount ("3万元", "八千八", "¥1,200.50", "1.2w"), else None."""
-    if not s or len(s) > 64:
+    if not isinstance(s, str) or not s or len(s) > 64:
         return None
     m = _FULL_RE.fullmatch(fold(s))
     if m is None:

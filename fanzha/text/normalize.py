@@ -440,6 +440,8 @@ def _numerals(s: str, offs: list[int]) -> tuple[str, list[int]]:
 
 def normalize(text: str) -> Normalized:
     """The canonical matching form of ``text`` (see the module docstring) with offsets into ``text``."""
+    if not isinstance(text, str):
+        raise TypeError(f"normalize() needs a str, got {type(text).__name__}")
     if not text:
         return Normalized(original=text, text="", offsets=())
     s = text.translate(_FOLD if _ASTRAL_RE.search(text) else _FOLD_BMP)

@@ -206,3 +206,10 @@ def test_never_crashes(s: str) -> None:
 def test_range_bounds(num: str, bounds: tuple[int, int]) -> None:
     assert range_bounds(num) == (Decimal(bounds[0]), Decimal(bounds[1]))
     assert range_bounds("3万") is None
+
+
+def test_wrong_types() -> None:
+    assert parse_amount(None) is None  # type: ignore[arg-type]
+    with pytest.raises(TypeError):
+        find_amounts(b"3\xe4\xb8\x87")  # type: ignore[arg-type]
+    assert find_amounts("被骗\ud8003万元") and find_amounts("\ud800" * 50) == []

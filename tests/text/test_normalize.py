@@ -268,3 +268,11 @@ def test_idempotent_on_disguise_soup(s: str) -> None:
     n = normalize(s)
     _check(n)
     assert normalize(n.text).text == n.text
+
+
+def test_lone_surrogates_and_wrong_type() -> None:
+    n = normalize("安\ud800全\udfff账户")
+    assert n.text == "安全账户"
+    _check(n)
+    with pytest.raises(TypeError, match="needs a str"):
+        normalize(b"bytes")  # type: ignore[arg-type]
