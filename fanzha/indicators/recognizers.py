@@ -653,17 +653,35 @@ class AmountRecognizer(Recognizer):
 
 # ---------------------------------------------------------------- registry
 
-REGISTRY: tuple[Recognizer, ...] = (
-    AlipayRecognizer(),
-    QQRecognizer(),
-    WeChatRecognizer(),
-    UrlRecognizer(),
-    BankCardRecognizer(),
-    PhoneRecognizer(),
-    ChineseNumeralPhoneRecognizer(),
-    AppRecognizer(),
-    AmountRecognizer(),
+_CLASSES: tuple[type[Recognizer], ...] = (
+    AlipayRecognizer,
+    QQRecognizer,
+    WeChatRecognizer,
+    UrlRecognizer,
+    BankCardRecognizer,
+    PhoneRecognizer,
+    ChineseNumeralPhoneRecognizer,
+    AppRecognizer,
+    AmountRecognizer,
 )
+
+
+def load_registry() -> tuple[Recognizer, ...]:
+    """The enabled recognizers in the order of data/recognizers.yaml."""
+    from fanzha.indicators.official import _load_yaml
+
+    by_name = {cls.name: cls for cls in _CLASSES}
+    out = []
+    for entry in _load_yaml("recognizers.yaml")["recognizers"]:
+        name = str(entry["name"])
+        if name not in by_name:
+            raise ValueError(f"recognizers.yaml: unknown recognizer {name!r} (known: {', '.join(by_name)})")
+        if entry.get("enabled", True):
+            out.append(by_name[name]())
+    return tuple(out)
+
+
+REGISTRY: tuple[Recognizer, ...] = load_registry()
 
 
 def iter_recognizers(kinds: Iterable[str] | None) -> Iterator[Recognizer]:

@@ -257,3 +257,12 @@ def test_kinds_filter_equals_filtered_full_extraction(kind: str) -> None:
     for text in texts:
         full = [i for i in extract(text) if i.kind == kind]
         assert extract(text, {kind}) == full, text
+
+
+def test_registry_follows_the_yaml_order_and_knows_every_recognizer() -> None:
+    from fanzha.indicators.recognizers import _CLASSES, REGISTRY
+
+    names = [r.name for r in REGISTRY]
+    assert names[:4] == ["alipay", "qq", "wechat", "url"]  # accounts and links claim their spans before phones
+    assert names.index("bank_card") < names.index("phone")
+    assert sorted(names) == sorted(c.name for c in _CLASSES)
