@@ -12,9 +12,16 @@ Combination (parameters in fanzha/screen/config.yaml, overridable per deployment
     C = min(Σ context penalties, max_context_penalty)
     score = sigmoid(bias + rule·R + model(±)·M + indicator·I − context·C)
 
-risk: score ≥ high / medium / low thresholds; fraud: score ≥ thresholds.fraud. A text that is not fraud is "illegal"
-when its capped illegal-rule score reaches thresholds.illegal (gambling, fake invoices, 办证 ...), "spam" when its spam
-score reaches thresholds.spam (or the model says so), "normal" otherwise.
+risk: score ≥ high / medium / low thresholds (risk "high" also needs R ≥ high_needs_support or indicator evidence: never
+the model alone); fraud: score ≥ thresholds.fraud. A text is "illegal" when its capped illegal-rule score reaches
+thresholds.illegal and is at least its fraud rule score (unless the score is already high), "spam" when it is not fraud
+and its spam score reaches thresholds.spam (or the model says so), "normal" otherwise. Illegal / spam verdicts are not
+fraud (score kept below thresholds.fraud; illegal content is at least risk "low").
+
+Context (fanzha.screen.context): keywords inside negation / "described, not requested" scopes switch their rules off
+(negation_factor), and warning / news / official-sender-asking-nothing framing adds the penalty C.
+Long inputs: one pass over the whole text; every evidence carries its 0-based line (Evidence.line) when the text has
+several lines, at most max_evidence_per_rule lines per rule.
 """
 
 from __future__ import annotations
