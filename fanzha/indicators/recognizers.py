@@ -88,9 +88,8 @@ def tld_ok(host: str) -> bool:
 
 # TLDs accepted when the dot was written as 点 / 。 / with spaces (evasion) — the rest need a real dot
 COMMON_TLDS = frozenset(
-    "com cn net org cc top xyz vip club icu buzz work info site online shop store live fun ltd tk ml ga cf gq pw "
-    "wang ink link app io co tv asia biz mobi win bid loan xin ren kim cyou sbs cfd bond hk mo tw me".split()
-)
+    "com cn net org cc top xyz vip club icu buzz work wang ink tk pw cyou sbs cfd bond hk".split()
+)  # not me / co / tv / live / fun ...: "Thanks. Me too" must not become a domain
 
 
 # ---------------------------------------------------------------- recognizer base

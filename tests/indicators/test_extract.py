@@ -59,6 +59,7 @@ URL_NEGATIVES = [
     "文件 报告.pdf 已发送",
     "约翰·史密斯先生",
     "i dot not know",
+    "Thanks. Me too. Have fun. Live well",
 ]
 
 
