@@ -6,7 +6,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from fanzha.api.app import create_app
-from fanzha.api.routes.screen import MAX_BATCH
+from fanzha.api.routes.screen import MAX_BATCH, MAX_BATCH_CHARS
 
 
 @pytest.fixture(scope="module")
@@ -54,3 +54,10 @@ def test_batch(client: TestClient) -> None:
 def test_batch_cap(client: TestClient) -> None:
     r = client.post("/api/v1/screen", json={"items": [{"id": i, "text": "你好"} for i in range(MAX_BATCH + 1)]})
     assert r.status_code == 413
+
+
+def test_batch_total_size_cap(client: TestClient) -> None:
+    per = 100_000
+    n = MAX_BATCH_CHARS // per + 1
+    r = client.post("/api/v1/screen", json={"items": [{"id": i, "text": "好" * per} for i in range(n)]})
+    assert r.status_code == 413 and "batch too large" in r.json()["detail"]

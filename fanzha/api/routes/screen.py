@@ -13,6 +13,7 @@ from fanzha.screen.engine import KINDS, ScreenInputError, TextTooLongError, get_
 router = APIRouter(prefix="/api/v1", tags=["screen"])
 
 MAX_BATCH = 1000
+MAX_BATCH_CHARS = 2_000_000  # total text characters of one batch request
 
 
 class ScreenRequest(BaseModel):
@@ -33,6 +34,9 @@ async def screen_endpoint(req: ScreenRequest) -> dict[str, Any]:
     if req.items is not None:
         if len(req.items) > MAX_BATCH:
             raise HTTPException(413, f"too many items: {len(req.items)} (at most {MAX_BATCH} per request)")
+        total = sum(len(it["text"]) for it in req.items if isinstance(it, dict) and isinstance(it.get("text"), str))
+        if total > MAX_BATCH_CHARS:
+            raise HTTPException(413, f"batch too large: {total} characters (at most {MAX_BATCH_CHARS} per request)")
         records = await run_in_threadpool(screen_records, req.items, req.kind, engine=engine)
         return {"items": records}
     assert req.text is not None
