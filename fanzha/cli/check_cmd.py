@@ -105,6 +105,25 @@ def check_jsonl(src: IO[str], dst: IO[str]) -> tuple[int, int]:
     return n, errors
 
 
+def _check_all_in_text(text: str, as_json: bool) -> bool:
+    """When VALUE is a whole message, check every link / number / account / app found in it. False if none."""
+    from fanzha.indicators import CHECK_KINDS, check, extract
+
+    inds = [i for i in extract(text) if i.kind in CHECK_KINDS]
+    if not inds:
+        return False
+    console = Console()
+    for ind in inds:
+        rec = check(ind.normalized, ind.kind, claimed_bank=(ind.context or {}).get("claimed_bank")).to_record()
+        rec["raw"], rec["span"] = ind.raw, list(ind.span)
+        if as_json:
+            sys.stdout.write(json.dumps(rec, ensure_ascii=False) + "\n")
+        else:
+            console.rule(f"{ind.raw}  [dim]({ind.span[0]}-{ind.span[1]})[/dim]")
+            render_check(ind.raw, rec, console)
+    return True
+
+
 def register(app: typer.Typer) -> None:
     @app.command("check")
     def check_cmd(
@@ -140,6 +159,8 @@ def register(app: typer.Typer) -> None:
         try:
             rec = check(value, kind, claimed_bank=claimed_bank).to_record()
         except ValueError as exc:
+            if kind is None and _check_all_in_text(value, as_json):  # a whole message pasted: check what is in it
+                return
             Console(stderr=True).print(f"[red]error:[/red] {exc}")
             raise typer.Exit(2) from None
         if as_json:

@@ -41,6 +41,15 @@ def test_cli_kind_and_bank_options() -> None:
     assert rec["risky"] and rec["details"]["bank"] == "农业银行"
 
 
+def test_cli_whole_message_checks_each_indicator() -> None:
+    text = "【建设银行】请登录 ccb-vip.cc 或致电 +86 95533"
+    res = CliRunner().invoke(cli_app, ["check", text, "--json"])
+    assert res.exit_code == 0, res.output
+    recs = [json.loads(line) for line in res.stdout.splitlines()]
+    assert [(r["kind"], r["risk"]) for r in recs] == [("domain", "high"), ("phone", "high")]
+    assert all(text[r["span"][0] : r["span"][1]] == r["raw"] for r in recs)
+
+
 @pytest.mark.parametrize("args", [["check", "你好"], ["check", ""], ["check", "138", "--kind", "fax"], ["check"]])
 def test_cli_bad_values_exit_2(args: list[str]) -> None:
     res = CliRunner().invoke(cli_app, args)
