@@ -423,7 +423,7 @@ def analyse_phone(value: str) -> Analysis:
             o = offi[nat]
             if p.prefix:
                 a.add("PHONE_SPOOFED_OFFICIAL", f"{o.owner}的官方号码 {nat} 前面加了 {p.prefix}：国内客服号码来电不会带国家码，这是境外改号冒充")  # fmt: skip
-                a.details["imitates"] = {"owner": o.owner, "official": nat}
+                a.details["imitates"] = {"brand": o.owner, "owner": o.owner, "official": nat}
             else:
                 a.official = True
                 a.details["official"] = {"number": nat, "owner": o.owner, "confirmed": o.confirmed}
@@ -436,7 +436,7 @@ def analyse_phone(value: str) -> Analysis:
                 "PHONE_SPOOFED_OFFICIAL",
                 f"{nat} 是在{o.owner}官方号码 {emb} 上加了数字：典型的改号冒充",
             )
-            a.details["imitates"] = {"owner": o.owner, "official": emb}
+            a.details["imitates"] = {"brand": o.owner, "owner": o.owner, "official": emb}
             return a
         if SERVICE_RE.fullmatch(nat):
             a.add(
@@ -495,7 +495,7 @@ def analyse_phone(value: str) -> Analysis:
             "PHONE_SPOOFED_OFFICIAL",
             f"{o.owner}的官方号码 {num_} 被写成国际号码：改号冒充",
         )
-        a.details["imitates"] = {"owner": o.owner, "official": num_}
+        a.details["imitates"] = {"brand": o.owner, "owner": o.owner, "official": num_}
         return a
     if p.category == "foreign":
         region = p.region or "?"
@@ -509,13 +509,13 @@ def analyse_phone(value: str) -> Analysis:
         if emb:
             o = offi[emb]
             a.add("PHONE_SPOOFED_OFFICIAL", f"境外号码里嵌着{o.owner}的官方号码 {emb}：改号冒充")
-            a.details["imitates"] = {"owner": o.owner, "official": emb}
+            a.details["imitates"] = {"brand": o.owner, "owner": o.owner, "official": emb}
         return a
     emb = _embedded_official(raw_digits)
     if emb:
         o = offi[emb]
         a.add("PHONE_SPOOFED_OFFICIAL", f"{raw_digits} 是在{o.owner}官方号码 {emb} 上加了数字：改号冒充")
-        a.details["imitates"] = {"owner": o.owner, "official": emb}
+        a.details["imitates"] = {"brand": o.owner, "owner": o.owner, "official": emb}
         return a
     a.add("PHONE_UNRECOGNISED", "不是有效的国内或国际号码格式")
     return a

@@ -120,7 +120,7 @@ def test_spoofed_official_numbers(value: str, owner: str) -> None:
     r = check(value, "phone")
     assert "PHONE_SPOOFED_OFFICIAL" in [s["id"] for s in r.details["signals"]], r.reasons
     assert r.risk == "high"
-    assert r.details["imitates"]["owner"] == owner
+    assert r.details["imitates"]["owner"] == r.details["imitates"]["brand"] == owner
 
 
 def test_every_official_number_is_never_risky() -> None:
