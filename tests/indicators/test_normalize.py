@@ -162,3 +162,20 @@ def test_url_round_trip(label: str, tld: str, path: str) -> None:
         assert norm == f"{label}.{tld}{path}"
         assert normalize_value("url", norm) == norm
         assert detect_kind(shown) == "url"
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.sampled_from([None, "url", "domain", "ip", "phone", "bank_card", "qq", "wechat", "alipay", "app"]),
+    st.text(max_size=80),
+)
+def test_check_only_raises_value_error(kind: str | None, value: str) -> None:
+    from fanzha.indicators import check
+
+    try:
+        r = check(value, kind)
+    except ValueError:
+        return
+    assert r.risk in ("high", "medium", "low", "none")
+    assert r.risky == (r.risk in ("high", "medium"))
+    assert r.reasons
