@@ -14,7 +14,7 @@ Combination (parameters in fanzha/screen/config.yaml, overridable per deployment
 
 risk: score ≥ high / medium / low thresholds (risk "high" also needs R ≥ high_needs_support or indicator evidence: never
 the model alone); fraud: score ≥ thresholds.fraud. A text is "illegal" when its capped illegal-rule score reaches
-thresholds.illegal and is at least its fraud rule score (unless the score is already high), "spam" when it is not fraud
+thresholds.illegal and exceeds its fraud rule score by illegal_margin (unless the score is already high), "spam" when it is not fraud
 and its spam score reaches thresholds.spam (or the model says so), "normal" otherwise. Illegal / spam verdicts are not
 fraud (score kept below thresholds.fraud; illegal content is at least risk "low").
 
@@ -387,7 +387,7 @@ class Engine:
         fraud = score >= th.fraud
         category = Category.FRAUD if fraud else Category.NORMAL
         mprobs = out.category_probs if out is not None else {}
-        if not fraud or (score < th.high and s_illegal >= th.illegal and s_illegal >= r_fraud):
+        if not fraud or (score < th.high and s_illegal >= th.illegal and s_illegal >= r_fraud + cb.illegal_margin):
             if s_illegal >= th.illegal or mprobs.get("illegal", 0.0) >= cb.model_spam_prob:
                 category = Category.ILLEGAL
             elif s_spam >= th.spam or mprobs.get("spam", 0.0) >= cb.model_spam_prob:

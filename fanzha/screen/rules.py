@@ -206,6 +206,7 @@ class Combiner(BaseModel):
     model_min_chars: int = 20  # a positive model logit is shrunk by min(1, chars / model_min_chars): short = unsure
     model_type_bonus: float = 2.0  # added to the model's typology when choosing the type
     model_spam_prob: float = 0.6  # model P(spam)/P(illegal) that alone makes the category
+    illegal_margin: float = 1.5  # illegal beats fraud only when its rule score exceeds the fraud rule score by this
     high_needs_support: float = 3.0  # risk "high" needs rule score >= this or indicator evidence, not the model alone
 
 
