@@ -108,7 +108,8 @@ def _fold_char(c: str) -> str:
         return " "
     if kcat[0] in "CM":
         return DELETE
-    return k.lower()
+    low = k.lower()
+    return low if len(low) == 1 else low[0]  # "İ".lower() is two characters: the fold must stay 1:1
 
 
 class _FoldTable(dict[int, str]):
@@ -160,6 +161,8 @@ def _bmp_table() -> list[str]:
         for cp in range(lo, hi):
             c = chr(cp)
             table[cp] = _T2S.get(c, c)
+    if any(len(v) != 1 for v in table):  # pragma: no cover - the offsets rely on it
+        raise RuntimeError("the character fold must map every character to exactly one character")
     return table
 
 

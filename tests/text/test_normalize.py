@@ -276,3 +276,9 @@ def test_lone_surrogates_and_wrong_type() -> None:
     _check(n)
     with pytest.raises(TypeError, match="needs a str"):
         normalize(b"bytes")  # type: ignore[arg-type]
+
+
+def test_fold_is_one_to_one() -> None:
+    n = normalize("İSTANBUL ǅ ﬁ ẞ")
+    _check(n)
+    assert n.text.startswith("istanbul")
