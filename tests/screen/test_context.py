@@ -1,0 +1,49 @@
+"""Context signals (fanzha.screen.context): negation scopes, warning / news framing, official sender asking nothing."""
+
+from __future__ import annotations
+
+import pytest
+
+from fanzha.screen.engine import Engine
+
+
+def _ctx(eng: Engine, text: str, kind: str = "auto") -> dict[str, float]:
+    return {e.id: e.weight for e in eng.screen(text, kind).evidence if e.source == "context"}
+
+
+@pytest.mark.parametrize(
+    ("text", "signal"),
+    [
+        ("【顺丰速运】您的快件已到驿站，取件码8-2-3301，请凭取件码及时领取。", "CTX_OFFICIAL_NO_ASK"),
+        ("【招商银行】验证码482913，您正在进行网银转账操作，切勿告知他人。", "CTX_OFFICIAL_NO_ASK"),
+        ("谨防冒充公检法诈骗，公安机关不会要求转账到安全账户。", "CTX_WARNING_FRAMING"),
+        ("公安机关不会要求转账到安全账户。", "CTX_NEVER_ASKS"),
+        ("某市警方破获一起刷单诈骗案，抓获犯罪嫌疑人5名。", "CTX_NEWS_REPORT"),
+        ("请勿向任何人提供验证码，包括自称客服的人。", "CTX_NEGATION"),
+    ],
+)
+def test_signal_present_with_negative_weight(engine_rules_only: Engine, text: str, signal: str) -> None:
+    ctx = _ctx(engine_rules_only, text)
+    assert signal in ctx and ctx[signal] < 0, ctx
+
+
+def test_official_signature_with_a_link_gets_no_discount(engine_rules_only: Engine) -> None:
+    assert "CTX_OFFICIAL_NO_ASK" not in _ctx(engine_rules_only, "【工商银行】您的账户异常，请点击 icbc-e.top 验证")
+
+
+def test_victim_narrative_is_not_treated_as_news(engine_rules_only: Engine) -> None:
+    text = "我被骗了：对方自称公安局民警，说我涉嫌洗钱，让我把钱转到安全账户，我转了5万。"
+    assert "CTX_NEWS_REPORT" not in _ctx(engine_rules_only, text, "narrative")
+    v = engine_rules_only.screen(text, "narrative")
+    assert v.fraud and v.type == "冒充公检法及政府机关类"
+
+
+def test_scammer_cannot_hide_behind_a_warning_word(engine_rules_only: Engine) -> None:
+    # a warning prefix lowers the score but a strong, non-negated demand stays fraud
+    v = engine_rules_only.screen("谨防诈骗！我是公安局民警，你涉嫌洗钱，立即把资金转入安全账户配合调查。")
+    assert v.fraud
+
+
+def test_citizen_question_is_still_fraud(engine_rules_only: Engine) -> None:
+    v = engine_rules_only.screen("对方自称公安说我涉嫌洗钱，要我转到安全账户，是真的吗？")
+    assert v.fraud and v.type == "冒充公检法及政府机关类"
