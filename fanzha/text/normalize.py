@@ -17,7 +17,8 @@ What normalisation does, in order (each step keeps the offset map):
     kept as one space between two ASCII words ("call me") and kept as-is inside URLs, e-mails and numbers
     ("www.icbc.com.cn", "1,200.50"); single letters spaced out are glued ("q q" -> "qq");
  5. disguised spellings -> canonical (disguises.yaml, one Aho-Corasick automaton, longest match wins);
- 6. Chinese numerals and 万 / 千 / w / k in money amounts -> digits ("三万元" -> "30000元").
+ 6. numbers dictated digit by digit (5+ digits: "扣扣一二三四五六七八" -> "qq12345678") and Chinese numerals and
+    万 / 千 / w / k in money amounts -> digits ("三万元" -> "30000元").
 """
 
 from __future__ import annotations
@@ -438,6 +439,15 @@ def _numerals(s: str, offs: list[int]) -> tuple[str, list[int]]:
     return "".join(parts), new_offs
 
 
+# Numbers dictated digit by digit (QQ / phone / card numbers: 幺三八一二三四五六七八) -> ASCII digits, 1:1.
+_DIGIT_RUN_RE = re.compile("[零〇一二三四五六七八九幺壹贰叁肆伍陆柒捌玖]{5,}")
+_CN_DIGIT_TABLE = str.maketrans("零〇一二三四五六七八九幺壹贰叁肆伍陆柒捌玖", "001234567891123456789")
+
+
+def _spelled_digits(m: re.Match[str]) -> str:
+    return m.group().translate(_CN_DIGIT_TABLE)
+
+
 # ------------------------------------------------------------------------------------------------------------------
 
 
@@ -466,6 +476,8 @@ def normalize(text: str) -> Normalized:
         if dn is not None:
             s, idx = dn
             offs = [offs[k] for k in idx]
+    if _DIGIT_RUN_RE.search(s):
+        s = _DIGIT_RUN_RE.sub(_spelled_digits, s)  # same length: offsets unchanged
     if _NUMERAL_HINT_RE.search(s):
         s, offs = _numerals(s, offs)
     return Normalized(original=text, text=s, offsets=tuple(offs))
