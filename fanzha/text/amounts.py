@@ -220,6 +220,9 @@ def range_bounds(num: str) -> tuple[Decimal, Decimal] | None:
     return lo[0], hi[0]
 
 
+_MAX_AMOUNT = Decimal(10) ** 13
+
+
 @lru_cache(maxsize=4096)
 def _value(num: str) -> tuple[Decimal, bool] | None:
     if any(c in "-~～到至" for c in num):
@@ -264,6 +267,8 @@ def _single_value(num: str) -> tuple[Decimal, bool] | None:
             cur = cur * last_unit / 10  # 八千八 = 8800, 两万三 = 23000, 3万5 = 35000
         section += cur
     value = total + big + section
+    if value >= _MAX_AMOUNT:
+        return None  # 一亿亿亿...: not an amount anyone transfers
     return _clean(value), approx
 
 

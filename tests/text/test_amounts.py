@@ -77,6 +77,7 @@ def test_parse_amount(text: str, expected: int | Decimal) -> None:
     "text",
     [
         "",
+        "一" + "亿" * 50 + "元",
         "一起",
         "千万不要",
         "万一",
