@@ -66,6 +66,12 @@ SERVICE_RE = re.compile(r"(?:95\d{3,6}|96\d{3}|1[0-2]\d{3,6}|11[0-9]|12[0-9])")
 MVNO_PREFIXES = ("170", "171", "162", "165", "167")
 
 
+# A service number and its extension. Decision: the extension belongs to the number (one indicator whose span covers
+# it), and the register key is the service number itself, so an official number + extension is still the official
+# number for allowlisting; the extractor keeps the extension in ``context["extension"]``.
+_EXTENSION = re.compile(r"(?P<base>\d{5,6}) ?(?:[-－]|(?:转|轉)(?:分机|分機)?|分机|分機|ext\.?|x) ?(?P<ext>\d{1,4})")
+
+
 @dataclass(frozen=True, slots=True)
 class PhoneParse:
     normalized: str
@@ -82,9 +88,16 @@ def parse_phone(value: str) -> PhoneParse:
     if not digits:
         raise ValueError(f"not a phone number: {value[:40]!r}")
     plus = s.startswith("+") or s.startswith("(+")
-    if not plus and digits.startswith("00") and len(digits) > 4:
+    if digits.startswith("00") and len(digits) > 4:  # 0086… / +0086… (caller IDs show both)
         digits = digits[2:]
         plus = True
+    ext = _EXTENSION.fullmatch(s)
+    if ext and not plus:  # 96110-8888, 95588转3: an official / 95-96 service number with an extension
+        from fanzha.indicators.official import official_numbers
+
+        base = ext.group("base")
+        if base in official_numbers() or re.fullmatch(r"9[56]\d{3,4}", base):
+            return PhoneParse(base, "service", "", base, "CN")
     if plus and not digits.startswith("86"):
         e164 = "+" + digits
         try:
@@ -114,7 +127,7 @@ def parse_phone(value: str) -> PhoneParse:
         return PhoneParse(nat, "hotline", prefix, nat, "CN")
     if SMS_PORT_RE.fullmatch(nat) and not prefix:
         return PhoneParse(nat, "sms_port", prefix, nat, "CN")
-    if 3 <= len(nat) <= 8 and not nat.startswith("0"):
+    if (3 <= len(nat) <= 8 and not nat.startswith("0")) or (9 <= len(nat) <= 10 and nat[:2] in ("95", "96")):
         norm = ("+86" + nat) if prefix == "+86" else nat
         return PhoneParse(norm, "service", prefix, nat, "CN")
     return PhoneParse(("+" if plus else "") + digits, "unknown", prefix, nat, None)
@@ -388,6 +401,8 @@ def detect_kind(value: str) -> str | None:
             parts = None
         if parts is not None and (parts.scheme or parts.is_ip or _has_public_suffix(parts.host)):
             return parts.kind
+    if _EXTENSION.fullmatch(s) and parse_phone(s).category == "service":
+        return "phone"  # 95588转3
     if _PHONEISH.fullmatch(s) and _DIGITS.search(s):
         digits = _NON_DIGIT.sub("", s)
         if s.startswith(("+", "(+")) or (digits.startswith("00") and len(digits) > 6):

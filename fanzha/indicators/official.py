@@ -159,7 +159,15 @@ def apps_data() -> dict[str, Any]:
 def is_allowlisted(kind: str, normalized: str) -> bool:
     """True when the normalised value is an official number / domain (never flagged as risky)."""
     if kind == "phone":
-        return normalized in official_numbers()
+        if normalized in official_numbers():
+            return True
+        from fanzha.indicators.normalizers import parse_phone  # "96110-8888": official number + extension
+
+        try:
+            p = parse_phone(normalized)
+        except ValueError:
+            return False
+        return p.prefix == "" and p.normalized in official_numbers()
     if kind in ("url", "domain"):
         from fanzha.indicators.normalizers import host_of
 

@@ -361,8 +361,13 @@ class BankCardRecognizer(Recognizer):
 
 # ---------------------------------------------------------------- phones
 
-_SEP = r"(?: ?[-~～*·_] ?| |\) ?|\.(?=\d{3,4}(?!\d))|[\u2600-\u27bf\U0001f300-\U0001faff]\ufe0f?)"
-_PHONE_RUN = re.compile(rf"(?<![0-9a-z.+_/@#=&%-])(?P<plus>\+ ?|\(\+?|00)?(?P<body>\d+(?:{_SEP}\d+)*)")
+_SEP = r"(?: ?[-~～*·_] ?| |\) ?| ?\( ?|\.(?=\d{3,4}(?!\d))|[\u2600-\u27bf\U0001f300-\U0001faff]\ufe0f?)"
+# "(" alone is only a bracket ("电话(17312345678)" is a Chinese mobile, never +1 731…); "+" / "(+" / "00" is a prefix.
+_PHONE_RUN = re.compile(rf"(?<![0-9a-z.+_/@#=&%-])(?P<plus>\+ ?\(?|\(\+ ?|00)?(?P<body>\d+(?:{_SEP}\d+)*)")
+# an extension written after a service number: 96110-8888, 95588转3, 95588 转分机 12, 95533 ext 8
+_EXT = re.compile(
+    r"(?: ?[-－] ?| ?(?:转|轉)(?:分机|分機)? ?| ?(?:分机|分機|ext\.?|x) ?)(\d{1,4})(?![\d:：.年月日号元块万点时分秒])"
+)
 _GROUP = re.compile(r"\d+")
 _LONG_START = re.compile(r"1[3-9]?$|1[3-9]\d|0[1-9]?$|0[1-9]\d|[48]0?$|[48]00|86?$|861")
 
@@ -427,8 +432,18 @@ class PhoneRecognizer(Recognizer):
             j, norm, cat, why = best
             s = run_start if (i == 0 and plus) else groups[i][0]
             e = groups[j][1]
+            ext = None
+            if cat == "service" and 5 <= len(norm.removeprefix("+86")) <= 6:
+                ext = _EXT.match(scan.text, e)  # the extension belongs to the number (one indicator, one span)
+                if ext:
+                    e = ext.end()
+                    while j + 1 < n and groups[j + 1][0] < e:
+                        j += 1
             if scan.free(s, e):
                 ctx: dict[str, Any] = {"category": cat}
+                if ext:
+                    ctx["extension"] = ext.group(1)
+                    why += f", extension {ext.group(1)}"
                 before = _before(scan.text, s, 8)
                 if re.search(r"微信|vx|wx|v信", before):
                     ctx["app"] = "wechat"
@@ -472,6 +487,9 @@ class PhoneRecognizer(Recognizer):
             return (digits, "sms_port", "106 SMS service port")
         if 3 <= len(digits) <= 8 and not digits.startswith("0"):
             return PhoneRecognizer._short(digits, text, s, e)
+        if 9 <= len(digits) <= 10 and digits[:2] in ("95", "96"):  # 950188123: a 95/96 number with its extension
+            if _PHONE_CTX.search(_before(text, s, 10)) and not _CODE_CTX.search(_before(text, s, 8)):
+                return (digits, "service", "95/96 service number with an extension, after a phone word")
         return None
 
     @staticmethod

@@ -267,3 +267,61 @@ def test_registry_follows_the_yaml_order_and_knows_every_recognizer() -> None:
     assert names[:4] == ["alipay", "qq", "wechat", "url"]  # accounts and links claim their spans before phones
     assert names.index("bank_card") < names.index("phone")
     assert sorted(names) == sorted(c.name for c in _CLASSES)
+
+
+# ---- gaps reported by case intake (engineer X): brackets, +0086, NANP in brackets, extensions, 9-digit 95 numbers
+
+PHONE_GAP_CASES = [
+    ("电话（19800001111）", ("phone", "19800001111", "19800001111")),
+    ("电话(17312345678)", ("phone", "17312345678", "17312345678")),  # a Chinese mobile, not +1 731…
+    ("对方手机【13012345678】", ("phone", "13012345678", "13012345678")),
+    ("对方手机[13912345678]联系", ("phone", "13912345678", "13912345678")),
+    ("来电显示+0086 13812345678", ("phone", "13812345678", "+0086 13812345678")),
+    ("来电+008613812345678", ("phone", "13812345678", "+008613812345678")),
+    ("来电显示+0086 95533", ("phone", "+8695533", "+0086 95533")),  # a spoof stays a spoof
+    ("call +1 (202) 555-0147 now", ("phone", "+12025550147", "+1 (202) 555-0147")),
+    ("拨打+1(202)555-0147", ("phone", "+12025550147", "+1(202)555-0147")),
+    ("来电 +(86) 138 1234 5678", ("phone", "13812345678", "+(86) 138 1234 5678")),
+    ("客服电话950188123", ("phone", "950188123", "950188123")),
+    ("拨打96110-8888咨询", ("phone", "96110", "96110-8888")),  # extension belongs to the number
+    ("请致电95588转3", ("phone", "95588", "95588转3")),
+    ("热线 95533 转分机 12", ("phone", "95533", "95533 转分机 12")),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), PHONE_GAP_CASES)
+def test_phone_gap_cases(text: str, expected: tuple[str, str, str]) -> None:
+    found = _found(text, {"phone"})
+    assert found == [expected]
+
+
+PHONE_GAP_NEGATIVES = [
+    "见第1(2)款",  # a bracketed clause number
+    "(2024)年度报告",
+    "订单号950188123已发货",  # 9 digits starting 95, no phone word
+    "验证码950188",
+    "电话(17312345678)",  # checked below: never +1
+]
+
+
+@pytest.mark.parametrize("text", PHONE_GAP_NEGATIVES)
+def test_phone_gap_negatives(text: str) -> None:
+    phones = [f for f in _found(text) if f[0] == "phone"]
+    assert all(not n.startswith("+1") for _, n, _ in phones)
+    if "17312345678" not in text:
+        assert phones == []
+
+
+def test_extension_is_kept_in_context_and_official_for_allowlisting() -> None:
+    from fanzha.indicators import check, normalize_value
+    from fanzha.indicators.official import is_allowlisted
+
+    (ind,) = extract("拨打96110-8888咨询", {"phone"})
+    assert ind.context == {"category": "service", "extension": "8888"}
+    assert normalize_value("phone", "96110-8888") == "96110"
+    assert is_allowlisted("phone", "96110-8888") and is_allowlisted("phone", "96110")
+    assert check("95588转3").risk == "none"
+    assert not is_allowlisted("phone", "955881")  # digits glued on without a separator stay a spoof pattern
+    assert check("955881").risk == "high"
+    # a date after a dash is not an extension
+    assert [i.raw for i in extract("拨打96110-2024年", {"phone"})] == ["96110"]
