@@ -62,6 +62,7 @@ _ID_RE = r"^[A-Z][A-Z0-9_]{2,63}$"
 _KEEP_RE = re.compile(r"[^\W_]+")
 _ALNUM = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
 _DIGITS = frozenset("0123456789")
+_tnew = tuple.__new__  # builds a KeywordHit without the NamedTuple's Python-level __new__ (hot loop)
 
 
 class RuleLoadError(ValueError):
@@ -755,9 +756,9 @@ class RuleSet:
                     if vmap is None or vmap[end + 1] == vmap[end] + 1:
                         continue
             if vmap is None:
-                h = KeywordHit(start, end + 1, start, end + 1)
+                h = _tnew(KeywordHit, (start, end + 1, start, end + 1))
             else:
-                h = KeywordHit(start, end + 1, vmap[start], vmap[end] + 1)
+                h = _tnew(KeywordHit, (start, end + 1, vmap[start], vmap[end] + 1))
             for cid in cids:
                 lst = hits.get(cid)
                 if lst is None:
