@@ -185,11 +185,27 @@ class QQRecognizer(Recognizer):
     )
 
     _trailing = re.compile(r"(?<![0-9])(?P<num>[1-9]\d{4,10})\s*[(（]\s*(?:q ?q|扣扣)号?\s*[)）]")
+    # "群号：765432198" without the word QQ: a numeric group number is a QQ group unless another app is named
+    _group = re.compile(r"群(?:号码|号|號|id)\s*(?:是|为)?\s*[:：]?\s*(?P<num>[1-9]\d{4,10})(?!\d)(?!\.[a-z0-9])")
+    _other_app = re.compile(r"钉钉|dingtalk|飞书|lark|微信|wechat|vx|tg|telegram|纸飞机|whatsapp|line|skype")
 
     def gate(self, text: str) -> bool:
-        return "q" in text or "扣扣" in text or "企鹅" in text
+        return "q" in text or "扣扣" in text or "企鹅" in text or "群" in text
 
     def run(self, scan: Scan) -> None:
+        if "群" in scan.text:
+            for m in self._group.finditer(scan.text):
+                s, e = m.span("num")
+                before = _before(scan.text, m.start(), 12)
+                qq_ctx = re.search(r"q ?q|扣扣|企鹅", before)
+                if not scan.free(s, e) or (not qq_ctx and self._other_app.search(before)):
+                    continue
+                if MOBILE_RE.fullmatch(m.group("num")) and not qq_ctx:
+                    continue  # "群号" then a mobile number: too ambiguous without QQ
+                why = "group number after 群号" + (
+                    f" near {qq_ctx.group()!r}" if qq_ctx else " (QQ groups are numeric)"
+                )
+                scan.add("qq", s, e, m.group("num"), self.name, why, {"group": True})
         for m in self._trailing.finditer(scan.text):  # "55667788（QQ）"
             s, e = m.span("num")
             if scan.free(s, e) and not MOBILE_RE.fullmatch(m.group("num")):
@@ -208,9 +224,10 @@ class QQRecognizer(Recognizer):
 class WeChatRecognizer(Recognizer):
     name, kinds = "wechat", ("wechat",)
     _re = re.compile(
-        r"(?<![a-z])(?:微信号?|薇信|威信|徽信|维信|v信|vx|wx|weixin|wechat|加v|加微|\+v|➕v)\s*(?:号)?\s*(?:是|为)?\s*"
-        r"[:：]?\s*(?P<id>[a-z][-_a-z0-9]{5,19})(?![-_a-z0-9])(?!\.[a-z0-9])(?!点[a-z])"
-    )
+        r"(?<![a-z])(?:微信|薇信|威信|徽信|维信|v信|vx|wx|weixin|wechat|加v|加微|\+v|➕v)\s*"
+        r"(?:[(（【\[]\s*)?(?:号码|号|號|账号|帳號|id(?![a-z]))?\s*(?:是|为|為)?\s*[:：]?\s*"
+        r"(?P<id>[a-z][-_a-z0-9]{5,19})(?![-_a-z0-9])(?!\.[a-z0-9])(?!点[a-z])"
+    )  # 微信号：x, 微信號：x, 微信id:x, 微信（ID：x）, 微信（x）
 
     def gate(self, text: str) -> bool:
         return any(k in text for k in ("微", "薇", "威", "徽", "维信", "v", "wx", "wechat"))

@@ -325,3 +325,41 @@ def test_extension_is_kept_in_context_and_official_for_allowlisting() -> None:
     assert check("955881").risk == "high"
     # a date after a dash is not an extension
     assert [i.raw for i in extract("拨打96110-2024年", {"phone"})] == ["96110"]
+
+
+ACCOUNT_GAP_CASES = [
+    ("加微信（ID：zhuli_520）详聊", ("wechat", "zhuli_520", "zhuli_520")),
+    ("對方微信號：abc_12345", ("wechat", "abc_12345", "abc_12345")),
+    ("微信id:abcd1234", ("wechat", "abcd1234", "abcd1234")),
+    ("加了对方微信（zhuli_520）", ("wechat", "zhuli_520", "zhuli_520")),
+    ("微信【Zhuli520】", ("wechat", "zhuli520", "Zhuli520")),
+    ("微信号码 为 abc123456", ("wechat", "abc123456", "abc123456")),
+    ("拉进群号：765432198", ("qq", "765432198", "765432198")),
+    ("加QQ，群号：765432198", ("qq", "765432198", "765432198")),
+    ("扣扣上搜群号 76543219", ("qq", "76543219", "76543219")),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), ACCOUNT_GAP_CASES)
+def test_account_gap_cases(text: str, expected: tuple[str, str, str]) -> None:
+    assert expected in _found(text)
+
+
+ACCOUNT_GAP_NEGATIVES = [
+    "加了对方微信（张三）",  # a name in brackets, no ID
+    "微信(wx)",  # too short
+    "钉钉群号：765432198",  # another app's group
+    "微信群号 76543219",
+    "建群号召大家",
+    "群号：13812345678",  # a mobile after 群号 without QQ: read as a phone, not a QQ group
+]
+
+
+@pytest.mark.parametrize("text", ACCOUNT_GAP_NEGATIVES)
+def test_account_gap_negatives(text: str) -> None:
+    assert [f for f in _found(text) if f[0] in ("qq", "wechat")] == []
+
+
+def test_qq_group_context() -> None:
+    (ind,) = extract("群号：765432198", {"qq"})
+    assert ind.context == {"group": True}
