@@ -251,11 +251,17 @@ def _single_value(num: str) -> tuple[Decimal, bool] | None:
             zero_gap = True
         else:
             m = val
-            if m >= 100_000_000:
-                total += (big + section + (cur if cur is not None else Decimal(0))) * m or m
-                big = section = Decimal(0)
-            elif m >= 10_000:
-                big += (section + (cur if cur is not None else Decimal(0))) * m or m
+            if m >= 10_000:
+                group = section + (cur if cur is not None else Decimal(0))
+                if m >= 100_000_000:
+                    group += big
+                if not group:
+                    return None  # 亿亿 / 万万: a multiplier with nothing to multiply
+                if m >= 100_000_000:
+                    total += group * m
+                    big = Decimal(0)
+                else:
+                    big += group * m
                 section = Decimal(0)
             else:
                 section += (cur if cur is not None else Decimal(1)) * m
