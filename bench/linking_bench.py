@@ -8,10 +8,13 @@ are unique and some are shared by 2-3 cases, plus 1 "gang" indicator shared by ~
   * the direct-link SQL alone, with the index ``ix_case_indicators_indicator_id``
   * the same direct-link SQL WITHOUT that index (naive baseline: a sequential scan per lookup)
 
-and prints p50/p95, the speed-up ratio and the EXPLAIN (ANALYZE) plans. The schema is dropped at the end.
+and prints p50/p95, the speed-up ratio and the EXPLAIN (ANALYZE) plans. Then it times ``clusters()`` (computed in
+the database) against the earlier in-Python union-find over every shared link (naive baseline, kept below), checks
+both rank the same clusters, and prints how many rows each pulls into Python. The schema is dropped at the end.
 
     .venv/bin/python bench/linking_bench.py --cases 1000000          # target: p95 <= 50 ms
     .venv/bin/python bench/linking_bench.py --cases 100000 --samples 200
+    .venv/bin/python bench/linking_bench.py --cases 200000 --skip-lookups     # clusters only
 """
 
 from __future__ import annotations
@@ -22,15 +25,22 @@ import random
 import statistics
 import sys
 import time
+import tracemalloc
 import uuid
 from pathlib import Path
 from urllib.parse import quote
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import create_engine, text
+from collections import defaultdict
+from datetime import datetime
 
-from fanzha.cases.linking import direct_links_stmt, linked_cases
+from sqlalchemy import create_engine, func, literal, select, text
+from sqlalchemy.orm import Session, aliased
+
+from fanzha.cases.linking import Cluster, _indicator_meta, clusters, direct_links_stmt, linked_cases
+from fanzha.db.base import UTCDateTime
+from fanzha.db.models import Case, CaseIndicator, Indicator
 from fanzha.db.session import SessionLocal, dispose_engine, make_engine, upgrade
 
 PG = os.environ.get("FANZHA_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
@@ -136,6 +146,144 @@ def time_it(fn, ids: list[int]) -> list[float]:
     return out
 
 
+def clusters_python(
+    session: Session,
+    *,
+    min_cases: int = 2,
+    limit: int = 50,
+    since: datetime | None = None,
+    until: datetime | None = None,
+) -> list[Cluster]:
+    """The naive baseline: the earlier clusters() (kept verbatim): every link of a shared indicator into Python,
+    one Python object per row, union-find over them."""
+    ci = aliased(CaseIndicator)
+    window = []
+    if since is not None:
+        window.append(Case.reported_at >= literal(since, UTCDateTime()))
+    if until is not None:
+        window.append(Case.reported_at < literal(until, UTCDateTime()))
+
+    shared_ids = (
+        select(ci.indicator_id)
+        .join(Indicator, Indicator.id == ci.indicator_id)
+        .join(Case, Case.id == ci.case_id)
+        .where(Indicator.status != "allowlisted", *window)
+        .group_by(ci.indicator_id)
+        .having(func.count() >= 2)
+    )
+    edges_stmt = (
+        select(CaseIndicator.case_id, CaseIndicator.indicator_id, Case.amount_lost_fen, Case.reported_at, Case.typology)
+        .join(Case, Case.id == CaseIndicator.case_id)
+        .where(CaseIndicator.indicator_id.in_(shared_ids), *window)
+    )
+    parent: dict[int, int] = {}
+
+    def find(x: int) -> int:
+        root = x
+        while parent[root] != root:
+            root = parent[root]
+        while parent[x] != root:
+            parent[x], x = root, parent[x]
+        return root
+
+    first_case_of: dict[int, int] = {}
+    meta: dict[int, tuple[int, datetime, str | None]] = {}
+    ind_cases: dict[int, int] = {}
+    for cid, iid, loss, rep, typ in session.execute(edges_stmt):
+        meta[cid] = (int(loss or 0), rep, typ)
+        parent.setdefault(cid, cid)
+        ind_cases[iid] = ind_cases.get(iid, 0) + 1
+        other = first_case_of.setdefault(iid, cid)
+        ra, rb = find(cid), find(other)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+
+    groups: dict[int, list[int]] = defaultdict(list)
+    for cid in parent:
+        groups[find(cid)].append(cid)
+    group_inds: dict[int, list[int]] = defaultdict(list)
+    for iid, cid in first_case_of.items():
+        group_inds[find(cid)].append(iid)
+
+    ranked = sorted(
+        (g for g in groups.values() if len(g) >= min_cases),
+        key=lambda g: (-len(g), -sum(meta[c][0] for c in g), min(g)),
+    )[:limit]
+    wanted = {iid for g in ranked for iid in sorted(group_inds[find(g[0])], key=lambda i: -ind_cases[i])[:20]}
+    inds = _indicator_meta(session, wanted)
+    out: list[Cluster] = []
+    for g in ranked:
+        g.sort()
+        times = [meta[c][1] for c in g]
+        counts: dict[str, int] = defaultdict(int)
+        for c in g:
+            counts[meta[c][2] or "未分类"] += 1
+        top = sorted(group_inds[find(g[0])], key=lambda i: -ind_cases[i])[:20]
+        out.append(
+            Cluster(
+                case_ids=tuple(g),
+                total_loss_fen=sum(meta[c][0] for c in g),
+                first_reported_at=min(times),
+                last_reported_at=max(times),
+                indicators=tuple(inds[i] for i in top if i in inds),
+                typologies=dict(counts),
+            )
+        )
+    return out
+
+
+def shared_links_stmt():
+    ci = aliased(CaseIndicator)
+    shared = (
+        select(ci.indicator_id)
+        .join(Indicator, Indicator.id == ci.indicator_id)
+        .where(Indicator.status != "allowlisted")
+        .group_by(ci.indicator_id)
+        .having(func.count() >= 2)
+    )
+    return select(CaseIndicator.case_id).where(CaseIndicator.indicator_id.in_(shared))
+
+
+def bench_clusters(url: str) -> None:
+    with SessionLocal(url) as s:
+        t = time.perf_counter()
+        got = clusters(s, limit=50)
+        t_sql = time.perf_counter() - t
+        s.rollback()
+        naive_rows = s.scalar(select(func.count()).select_from(shared_links_stmt().subquery()))
+        t = time.perf_counter()
+        ref = clusters_python(s, limit=50)
+        t_py = time.perf_counter() - t
+        s.rollback()
+    # same groups in the same order with the same loss, dates and typologies (the old code broke ties between
+    # equally shared indicators by row order, so indicators are compared as sets of the most-shared ones)
+    same = [(c.case_ids, c.total_loss_fen, c.first_reported_at, c.last_reported_at, c.typologies) for c in got] == [
+        (c.case_ids, c.total_loss_fen, c.first_reported_at, c.last_reported_at, c.typologies) for c in ref
+    ]
+    # peak Python memory of each (a second run under tracemalloc, not timed)
+    peaks = []
+    for fn in (lambda s: clusters(s, limit=50), lambda s: clusters_python(s, limit=50)):
+        with SessionLocal(url) as s:
+            tracemalloc.start()
+            fn(s)
+            peaks.append(tracemalloc.get_traced_memory()[1] / 2**20)
+            tracemalloc.stop()
+            s.rollback()
+    sizes = [c.case_count for c in got]
+    print()
+    print(
+        f"clusters(limit=50): {len(got)} clusters, largest {max(sizes, default=0):,} cases, "
+        f"50th {min(sizes, default=0):,} cases"
+    )
+    print(f"{'clusters':<48}{'seconds':>10}{'link rows read':>16}{'peak MiB':>10}")
+    print(f"{'clusters() (numpy + scipy components)':<48}{t_sql:>10.2f}{naive_rows:>16,}{peaks[0]:>10.1f}")
+    print(f"{'union-find in Python over shared links (naive)':<48}{t_py:>10.2f}{naive_rows:>16,}{peaks[1]:>10.1f}")
+    print(
+        f"speed-up over the naive union-find: {t_py / t_sql:.2f}x; peak Python memory {peaks[1] / peaks[0]:.1f}x lower"
+    )
+    print(f"same clusters (case ids, loss, first/last report, typologies, in rank order): {same}")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--cases", type=int, default=1_000_000)
@@ -143,6 +291,7 @@ def main() -> None:
     ap.add_argument("--baseline-samples", type=int, default=15, help="lookups without the index (slow)")
     ap.add_argument("--keep", action="store_true", help="do not drop the bench schema")
     ap.add_argument("--seed", type=float, default=0.42)
+    ap.add_argument("--skip-lookups", action="store_true", help="only the clusters() section")
     args = ap.parse_args()
 
     schema = f"fanzha_bench_{uuid.uuid4().hex[:10]}"
@@ -155,6 +304,9 @@ def main() -> None:
         upgrade(url)
         sizes = build(url, args.cases, args.seed)
         print(f"data: {sizes['cases']:,} cases, {sizes['indicators']:,} indicators, {sizes['links']:,} links")
+        if args.skip_lookups:
+            bench_clusters(url)
+            return
         rng = random.Random(7)
         ids = [rng.randint(1, args.cases) for _ in range(args.samples)]
         eng = make_engine(url)
@@ -219,6 +371,7 @@ def main() -> None:
         print(f"indexed and naive lookups return the same links: {same}")
         print("\nEXPLAIN ANALYZE, direct lookup with the index:\n" + plan_idx)
         print("\nEXPLAIN ANALYZE, direct lookup without the index (naive):\n" + plan_naive)
+        bench_clusters(url)
     finally:
         dispose_engine(url)
         if not args.keep:

@@ -5,9 +5,9 @@
   Two index lookups: the case's own links come from the primary key (case_id, indicator_id); the other cases
   holding those indicators from ``ix_case_indicators_indicator_id`` (indicator_id, case_id) — an index-only scan.
 - ``clusters(session, min_cases=2)``: connected groups of cases (any chain of shared indicators) with case count,
-  total loss and time span, computed in the database: the links of indicators that at least two cases share go to
-  a temporary table, min-label propagation finds the components, GROUP BY ranks them; only the clusters returned
-  reach Python.
+  total loss and time span. SQL selects only the links of indicators that at least two cases share (GROUP BY on the
+  indicator_id index); they stream into compact numpy arrays and scipy's connected_components finds the groups
+  (no Python object per case or link); only the clusters returned are looked up further.
 
 Allowlisted indicators (official numbers and domains such as 96110 or a bank's hotline) never link cases.
 See docs/linking.md for the plans and the benchmark.
@@ -15,27 +15,14 @@ See docs/linking.md for the plans and the benchmark.
 
 from __future__ import annotations
 
-import itertools
-import os
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import (
-    Column,
-    Index,
-    Integer,
-    MetaData,
-    Select,
-    Table,
-    bindparam,
-    delete,
-    func,
-    insert,
-    literal,
-    select,
-    update,
-)
+import numpy as np
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
+from sqlalchemy import Select, bindparam, func, literal, select
 from sqlalchemy.orm import Session, aliased
 
 from fanzha.db.base import UTCDateTime
@@ -43,6 +30,7 @@ from fanzha.db.models import Case, CaseIndicator, Indicator
 
 MAX_LINK_ROWS = 5000  # per degree; hub indicators (thousands of cases) are truncated, flagged in the result
 MAX_DIRECT_FOR_SECOND = 1000
+_PARTITION = 50_000  # link rows converted to numpy at a time
 
 
 @dataclass(frozen=True)
@@ -193,37 +181,6 @@ def _indicator_meta(session: Session, ids: set[int]) -> dict[int, Shared]:
     return out
 
 
-_tmp_counter = itertools.count()
-
-
-def _temp_tables(suffix: str) -> tuple[MetaData, Table, Table, Table]:
-    md = MetaData()
-    links = Table(
-        f"tmp_cl_links_{suffix}",
-        md,
-        Column("case_id", Integer, nullable=False),
-        Column("indicator_id", Integer, nullable=False),
-        Index(f"ix_tmp_cl_links_case_{suffix}", "case_id", "indicator_id"),
-        Index(f"ix_tmp_cl_links_ind_{suffix}", "indicator_id", "case_id"),
-        prefixes=["TEMPORARY"],
-    )
-    labels = Table(
-        f"tmp_cl_labels_{suffix}",
-        md,
-        Column("case_id", Integer, primary_key=True),
-        Column("label", Integer, nullable=False),
-        prefixes=["TEMPORARY"],
-    )
-    ind_min = Table(
-        f"tmp_cl_ind_{suffix}",
-        md,
-        Column("indicator_id", Integer, primary_key=True),
-        Column("m", Integer, nullable=False),
-        prefixes=["TEMPORARY"],
-    )
-    return md, links, labels, ind_min
-
-
 def clusters(
     session: Session,
     *,
@@ -235,8 +192,10 @@ def clusters(
     """Groups of cases connected by chains of shared indicators, largest first (ties: larger loss first, then the
     group's smallest case id). A cluster's indicators: at most 20, most-shared first (ties: lowest id).
 
-    Runs in the database (temporary tables, min-label propagation): only the ``limit`` clusters returned are read
-    into Python, so memory does not grow with the number of cases.
+    SQL returns only the links of indicators that at least two cases share (with each case's loss), streamed in
+    partitions into compact numpy arrays (24 bytes a link, no Python object per row); the components come from
+    scipy's connected_components on the case–indicator graph (C speed) and are ranked with numpy. Only the
+    ``limit`` clusters returned are looked up further (dates, typologies, indicator values).
     """
     ci = aliased(CaseIndicator)
     window = []
@@ -252,101 +211,71 @@ def clusters(
         .group_by(ci.indicator_id)
         .having(func.count() >= 2)
     )
-    md, links, labels, ind_min = _temp_tables(f"{os.getpid()}_{next(_tmp_counter)}")
-    conn = session.connection()
-    md.create_all(conn)
-    try:
-        conn.execute(
-            insert(links).from_select(
-                ["case_id", "indicator_id"],
-                select(CaseIndicator.case_id, CaseIndicator.indicator_id)
-                .join(Case, Case.id == CaseIndicator.case_id)
-                .where(CaseIndicator.indicator_id.in_(shared_ids), *window),
-            )
-        )
-        # every case starts with the smallest case id among those sharing one of its indicators
-        conn.execute(
-            insert(ind_min).from_select(
-                ["indicator_id", "m"],
-                select(links.c.indicator_id, func.min(links.c.case_id)).group_by(links.c.indicator_id),
-            )
-        )
-        conn.execute(
-            insert(labels).from_select(
-                ["case_id", "label"],
-                select(links.c.case_id, func.min(ind_min.c.m))
-                .join(ind_min, ind_min.c.indicator_id == links.c.indicator_id)
-                .group_by(links.c.case_id),
-            )
-        )
-        # propagate the smallest label over indicator -> cases until nothing changes (about log(diameter) rounds)
-        best = (
-            select(func.min(ind_min.c.m))
-            .select_from(links)
-            .join(ind_min, ind_min.c.indicator_id == links.c.indicator_id)
-            .where(links.c.case_id == labels.c.case_id)
-            .scalar_subquery()
-        )
-        while True:
-            conn.execute(delete(ind_min))
-            conn.execute(
-                insert(ind_min).from_select(
-                    ["indicator_id", "m"],
-                    select(links.c.indicator_id, func.min(labels.c.label))
-                    .join(labels, labels.c.case_id == links.c.case_id)
-                    .group_by(links.c.indicator_id),
-                )
-            )
-            changed = conn.execute(update(labels).where(labels.c.label > best).values(label=best)).rowcount
-            if not changed:
-                break
+    edges_stmt = (
+        select(CaseIndicator.case_id, CaseIndicator.indicator_id, Case.amount_lost_fen)
+        .join(Case, Case.id == CaseIndicator.case_id)
+        .where(CaseIndicator.indicator_id.in_(shared_ids), *window)
+        .execution_options(yield_per=_PARTITION)
+    )
+    conn = session.connection()  # Core rows, no ORM loading layer
+    parts = [
+        np.array([(c, i, loss or 0) for c, i, loss in part], dtype=np.int64).reshape(-1, 3)
+        for part in conn.execute(edges_stmt).partitions(_PARTITION)
+    ]
+    if not parts or limit <= 0:
+        return []
+    edges = np.concatenate(parts)
+    del parts
+    case_u, case_idx = np.unique(edges[:, 0], return_inverse=True)
+    ind_u, ind_idx = np.unique(edges[:, 1], return_inverse=True)
+    nc, ni = len(case_u), len(ind_u)
+    graph = coo_matrix((np.ones(len(edges), dtype=np.int8), (case_idx, nc + ind_idx)), shape=(nc + ni, nc + ni)).tocsr()
+    _n, comp = connected_components(graph, directed=False)
+    case_comp, ind_comp = comp[:nc], comp[nc:]
+    case_loss = np.zeros(nc, dtype=np.int64)
+    case_loss[case_idx] = edges[:, 2]
+    n_comp = int(comp.max()) + 1
+    size = np.bincount(case_comp, minlength=n_comp)
+    loss = np.zeros(n_comp, dtype=np.int64)
+    np.add.at(loss, case_comp, case_loss)
+    first_id = np.full(n_comp, np.iinfo(np.int64).max, dtype=np.int64)
+    np.minimum.at(first_id, case_comp, case_u)
+    keep = np.nonzero(size >= max(1, min_cases))[0]
+    order = keep[np.lexsort((first_id[keep], -loss[keep], -size[keep]))][:limit]
+    ind_cases = np.bincount(ind_idx, minlength=ni)
 
-        n_cases = func.count()
-        loss = func.coalesce(func.sum(Case.amount_lost_fen), 0)
-        ranked = conn.execute(
-            select(labels.c.label, n_cases, loss, func.min(Case.reported_at), func.max(Case.reported_at))
-            .join(Case, Case.id == labels.c.case_id)
-            .group_by(labels.c.label)
-            .having(n_cases >= max(1, min_cases))
-            .order_by(n_cases.desc(), loss.desc(), labels.c.label)
-            .limit(max(0, limit))
-        ).all()
-        chosen = [int(r[0]) for r in ranked]
-        members: dict[int, list[tuple[int, str | None]]] = defaultdict(list)
-        top_inds: dict[int, list[tuple[int, int]]] = defaultdict(list)
-        for i in range(0, len(chosen), 500):
-            chunk = chosen[i : i + 500]
-            for label, cid, typ in conn.execute(
-                select(labels.c.label, labels.c.case_id, Case.typology)
-                .join(Case, Case.id == labels.c.case_id)
-                .where(labels.c.label.in_(chunk))
-            ):
-                members[int(label)].append((int(cid), typ))
-            for label, iid, cnt in conn.execute(
-                select(labels.c.label, links.c.indicator_id, func.count())
-                .join(links, links.c.case_id == labels.c.case_id)
-                .where(labels.c.label.in_(chunk))
-                .group_by(labels.c.label, links.c.indicator_id)
-            ):
-                top_inds[int(label)].append((-int(cnt), int(iid)))
-    finally:
-        md.drop_all(conn)
-
-    wanted = {label: [iid for _, iid in sorted(v)[:20]] for label, v in top_inds.items()}
-    inds = _indicator_meta(session, {iid for v in wanted.values() for iid in v})
+    chosen: list[tuple[list[int], int, list[int]]] = []
+    for k in order:
+        in_k = case_u[case_comp == k]
+        inds = np.nonzero(ind_comp == k)[0]
+        best = inds[np.lexsort((ind_u[inds], -ind_cases[inds]))][:20]
+        chosen.append(([int(x) for x in in_k], int(loss[k]), [int(ind_u[j]) for j in best]))
+    del edges, graph
+    wanted = {cid for members, _, _ in chosen for cid in members}
+    if len(wanted) <= 5000:
+        meta = _case_meta(session, wanted)
+    else:  # one pass over the cases of the shared links beats thousands of IN (...) look-ups
+        meta = {}
+        cases_stmt = select(Case.id, Case.case_no, Case.typology, Case.reported_at).where(
+            Case.id.in_(select(CaseIndicator.case_id).where(CaseIndicator.indicator_id.in_(shared_ids))), *window
+        )
+        for cid, no, typ, rep in conn.execute(cases_stmt.execution_options(yield_per=_PARTITION)):
+            if cid in wanted:
+                meta[cid] = (no, typ, rep, 0)
+    inds_meta = _indicator_meta(session, {iid for _, _, top in chosen for iid in top})
     out: list[Cluster] = []
-    for label, _n, total, first, last in ranked:
-        mem = sorted(members[int(label)])
+    for members, total, top in chosen:
+        times = [meta[c][2] for c in members]
         counts: dict[str, int] = defaultdict(int)
-        for _cid, typ in mem:
-            counts[typ or "未分类"] += 1
+        for c in members:
+            counts[meta[c][1] or "未分类"] += 1
         out.append(
             Cluster(
-                case_ids=tuple(cid for cid, _ in mem),
-                total_loss_fen=int(total or 0),
-                first_reported_at=first,
-                last_reported_at=last,
-                indicators=tuple(inds[i] for i in wanted.get(int(label), []) if i in inds),
+                case_ids=tuple(members),
+                total_loss_fen=total,
+                first_reported_at=min(t for t in times if t is not None),
+                last_reported_at=max(t for t in times if t is not None),
+                indicators=tuple(inds_meta[i] for i in top if i in inds_meta),
                 typologies=dict(counts),
             )
         )
