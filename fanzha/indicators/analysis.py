@@ -627,6 +627,8 @@ def analyse_app(value: str) -> Analysis:
             a.add("APP_SCREEN_SHARE", f"{k[0]}：会议/远程控制软件，骗子借屏幕共享偷看验证码和余额")  # fmt: skip
         elif k[1] == "chat":
             a.add("APP_OFFSHORE_CHAT", f"{k[0]}：境外/加密聊天软件，骗子常把受害人引到这里")
+        elif k[1] == "trade":
+            a.add("APP_TRADE_PLATFORM", f"{k[0]}：游戏账号/装备交易平台，只在其官方 App 内交易，不要点对方发的链接、不要私下转账")  # fmt: skip
         return a
     if name in legit:
         a.details["legit_finance"] = True

@@ -12,6 +12,7 @@ from typing import Any
 
 from fanzha.domain import Evidence
 from fanzha.indicators.analysis import ANALYSERS, Analysis, analyse_card, signal
+from fanzha.indicators.fold import fold
 from fanzha.indicators.model import CHECK_KINDS, CheckResult, Indicator
 from fanzha.indicators.normalizers import detect_kind, normalize_value
 from fanzha.indicators.official import Brand, brands
@@ -141,6 +142,18 @@ def _ev(f_id: str, why: str, ind: Indicator, typology: str | None = None) -> Evi
     return Evidence(source="indicator", id=f_id, span=ind.span, weight=w, why=why, matched=ind.raw, typology=typology)
 
 
+@lru_cache(maxsize=1)
+def _screen_share_feature() -> re.Pattern[str]:
+    from fanzha.indicators.official import apps_data
+
+    words = sorted((str(w).lower() for w in apps_data().get("screen_share_feature", [])), key=len, reverse=True)
+    return re.compile("|".join(re.escape(w) for w in words) or r"(?!)")
+
+
+# signals that say the same thing: shown each time, counted once for the family
+_FAMILY = {"SCREEN_SHARE_REQUESTED": "APP_SCREEN_SHARE"}
+
+
 def screening_evidence(text: str) -> list[Evidence]:
     """Evidence from the indicators in ``text`` for the screening engine (source="indicator", spans in ``text``).
 
@@ -162,9 +175,10 @@ def screening_evidence(text: str) -> list[Evidence]:
         if key in seen:
             return
         seen.add(key)
-        if ev.id in fired and ev.weight > 0:  # the same signal twice is shown, but counted once
+        family = _FAMILY.get(ev.id, ev.id)
+        if family in fired and ev.weight > 0:  # the same signal twice is shown, but counted once
             ev = ev.model_copy(update={"weight": 0.0, "why": ev.why + "（重复出现，只计一次）"})
-        fired.add(ev.id)
+        fired.add(family)
         out.append(ev)
 
     name_rx, name_index = _brand_names()
@@ -208,4 +222,11 @@ def screening_evidence(text: str) -> list[Evidence]:
             add(_ev("CARD_PAYEE", "要求向该银行卡转账", ind))
         if ind.kind == "alipay" and ctx.get("role") == "payee":
             add(_ev("ALIPAY_PAYEE", "要求向个人支付宝账户付款", ind))
+    if "屏" in text or "共享" in text:  # 屏幕共享 is a feature, not an app: evidence from the words themselves
+        folded = fold(text)
+        for m in _screen_share_feature().finditer(folded.text):
+            span = folded.span(*m.span())
+            sig = signal("SCREEN_SHARE_REQUESTED")
+            add(Evidence(source="indicator", id="SCREEN_SHARE_REQUESTED", span=span, weight=sig.weight,
+                         why="要求开启屏幕共享：对方能看到验证码、银行卡余额和密码", matched=text[span[0] : span[1]]))  # fmt: skip
     return out

@@ -295,7 +295,11 @@ def _norm_app(value: str) -> str:
     s = fold_value(value).strip().strip(_APP_QUOTES).strip()
     s = _WS.sub("", s)
     prev = s
+    from fanzha.indicators.recognizers import known_app
+
     while s:
+        if known_app(s) is not None:
+            break  # "WhatsApp" is a name, not "Whats" + APP
         t = _APP_SUFFIX.sub("", s).strip(_APP_QUOTES)
         if t == s:
             break

@@ -572,7 +572,7 @@ def _app_index() -> tuple[dict[str, tuple[str, str, bool]], Any]:
 
     data = apps_data()
     index: dict[str, tuple[str, str, bool]] = {}
-    for group in ("screen_share", "chat", "official"):
+    for group in ("screen_share", "chat", "trade", "official"):
         for item in data.get(group, []):
             canonical = str(item["name"])
             ctx = item.get("context_only", False)  # true, or the list of aliases that are also ordinary words
@@ -584,6 +584,12 @@ def _app_index() -> tuple[dict[str, tuple[str, str, bool]], Any]:
         automaton.add_word(name, name)
     automaton.make_automaton()
     return index, automaton
+
+
+@lru_cache(maxsize=1)
+def _generic_app_words() -> frozenset[str]:
+    """Features and generic words (屏幕共享, 数字货币, 贷款 ...) that are never an app's name (data/apps.yaml)."""
+    return frozenset(str(w).lower() for w in apps_data().get("generic_names", []))
 
 
 def known_app(name: str) -> tuple[str, str] | None:
@@ -598,7 +604,9 @@ _APP_QUOTED = re.compile(rf"{_APP_VERB}{_APP_FILL}[「“\"《『【‘']([^」�
 _APP_QUOTED_SUFFIX = re.compile(r"[「“\"《『【‘']([^」”\"》』】’'\n]{1,20})[」”\"》』】’']\s*(?:app|软件|客户端|平台)")
 _APP_NAMED = re.compile(rf"{_APP_VERB}{_APP_FILL}([a-z0-9\u4e00-\u9fff]{{2,12}}?)\s*(?:app|软件|客户端)")
 _APP_VERB_GATE = re.compile(r"下载|安装|打开|注册|登录|登陆|使用|进入|前往|装一?个|下个")
-_APP_CTX = re.compile(r"下载|安装|打开|登录|登陆|注册|app|软件|客户端|远程|会议|共享|屏幕|聊天|加我|联系|视频|语音")
+_APP_CTX = re.compile(
+    r"下载|安装|打开|登录|登陆|注册|app|软件|客户端|远程|会议|共享|屏幕|聊|加我|联系|视频|语音|私信|私聊|加|平台|交易|代售|账号|买|卖"
+)
 _APP_TAIL = re.compile(r"(?:官方|最新版|新版|手机版|电脑版)+$")
 _APP_STOP = re.compile(
     r"^(?:一个|一款|一下|这个|那个|该|此|我们的?|你的|您的|官方|相关|指定的?|专用的?|下载|安装|的|最新版|新版"
@@ -618,10 +626,16 @@ class AppRecognizer(Recognizer):
         for end, name in automaton.iter_long(text):
             start = end - len(name) + 1
             if name.isascii() and (
-                (start > 0 and text[start - 1].isascii() and text[start - 1].isalpha())
-                or (end + 1 < len(text) and text[end + 1].isascii() and text[end + 1].isalpha())
+                (start > 0 and text[start - 1].isascii() and text[start - 1].isalnum())
+                or (end + 1 < len(text) and text[end + 1].isascii() and text[end + 1].isalnum())
             ):
-                continue  # "zoom" inside "zoomed"
+                continue  # "zoom" inside "zoomed", "7881" inside "278815"
+            if name.isdigit() and (
+                text[end + 1 : end + 2] in _UNIT_AFTER
+                or _before(text, start, 1) in ("¥", "$", "￥", ".", "-")
+                or _CODE_CTX.search(_before(text, start, 6))
+            ):
+                continue  # "5173元", "尾号7881"
             canonical, group, needs_ctx = index[name]
             window = text[max(0, start - 8) : end + 9]
             if needs_ctx and not _APP_CTX.search(window):
@@ -657,6 +671,8 @@ class AppRecognizer(Recognizer):
                     norm = normalize_value("app", name)
                 except ValueError:
                     continue
+                if norm in _generic_app_words():
+                    continue  # 屏幕共享, 数字货币: a feature or a concept, not an app
                 k = known_app(norm)
                 ctx = {"group": k[1], "name": k[0]} if k else None
                 scan.add("app", s, e, norm, self.name, why, ctx, 0.8)

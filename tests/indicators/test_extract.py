@@ -363,3 +363,58 @@ def test_account_gap_negatives(text: str) -> None:
 def test_qq_group_context() -> None:
     (ind,) = extract("群号：765432198", {"qq"})
     assert ind.context == {"group": True}
+
+
+APP_GAP_CASES = [
+    ("对方让我下载LINE和他聊", "line"),
+    ("加我LINE：abc", "line"),
+    ("去纸飞机上聊", "telegram"),
+    ("加WhatsApp联系", "whatsapp"),  # the name, not "whats" + APP
+    ("用Skype视频", "skype"),
+    ("下载Signal聊天", "signal"),
+    ("下载蝙蝠聊天", "蝙蝠"),
+    ("通过抖音私信联系我", "抖音私信"),
+    ("在交易猫上买号", "交易猫"),
+    ("去盼之平台交易", "盼之"),
+    ("螃蟹账号上有人收", "螃蟹账号"),
+    ("在7881平台交易装备", "7881"),
+    ("5173交易平台", "5173"),
+    ("挂到闲鱼上卖", "闲鱼"),
+]
+
+
+@pytest.mark.parametrize(("text", "name"), APP_GAP_CASES)
+def test_app_gap_cases(text: str, name: str) -> None:
+    assert name in [n for k, n, _ in _found(text) if k == "app"]
+
+
+APP_GAP_NEGATIVES = [
+    "请打开屏幕共享",  # a feature, not an app
+    "开启共享屏幕给我看",
+    "下载“屏幕共享”软件",
+    "投资数字货币",
+    "下载虚拟货币app",
+    "安装一个贷款app",
+    "花了5173元",  # digits that are an amount
+    "尾号7881的卡",
+    "编号278815",
+    "周末出去转转",
+    "go online now",
+    "the signal is weak",
+    "画一条line",
+]
+
+
+@pytest.mark.parametrize("text", APP_GAP_NEGATIVES)
+def test_app_gap_negatives(text: str) -> None:
+    assert [f for f in _found(text) if f[0] == "app"] == []
+
+
+def test_screen_share_feature_is_evidence_not_an_app() -> None:
+    from fanzha.indicators import screening_evidence
+
+    ev = screening_evidence("客服让我开启屏幕共享")
+    assert [(e.id, e.matched, e.weight) for e in ev] == [("SCREEN_SHARE_REQUESTED", "屏幕共享", 2.5)]
+    both = screening_evidence("下载腾讯会议，开启屏幕共享")
+    assert sum(e.weight for e in both) == 2.5  # the app and the feature say the same thing: counted once
+    assert screening_evidence("我们开会讨论了屏幕尺寸") == []
