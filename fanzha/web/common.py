@@ -128,6 +128,18 @@ def need(module: str, *names: str) -> ModuleType:
     return mod
 
 
+def clean(value: str) -> str:
+    """Drop NUL and other C0 controls except tab / newline / carriage return (PostgreSQL refuses NUL in text)."""
+    if not any(ord(ch) < 32 for ch in value):
+        return value
+    return "".join(ch for ch in value if ord(ch) >= 32 or ch in "\t\n\r")
+
+
+def query(request: Request, name: str, max_chars: int = 512) -> str:
+    """A query parameter, cleaned and trimmed ('' when absent)."""
+    return clean(request.query_params.get(name) or "").strip()[:max_chars]
+
+
 def database_url(request: Request) -> str | None:
     """The app may pin a DB URL in ``app.state.database_url``; otherwise the configured one is used."""
     url = getattr(request.app.state, "database_url", None)
@@ -292,7 +304,7 @@ async def check_csrf(request: Request) -> tuple[WebSession, dict[str, Any]] | HT
     data: dict[str, Any] = {}
     for key, value in form.multi_items():
         if isinstance(value, str):
-            data.setdefault(key, value)
+            data.setdefault(key, clean(value))
     return ws, data
 
 

@@ -32,6 +32,7 @@ from fanzha.web.common import (
     login_redirect,
     need,
     parse_yuan,
+    query,
     rate_limited,
     redirect,
     render,
@@ -313,7 +314,7 @@ def cases_list(request: Request, session: Session = SessionDep) -> Response:
     if denied_resp is not None:
         return denied_resp
     qp = request.query_params
-    q = (qp.get("q") or "").strip()[:100] or None
+    q = query(request, "q", 100) or None
     typology = qp.get("typology") or None
     if typology not in TYPOLOGIES:
         typology = None
@@ -478,7 +479,7 @@ def indicator_lookup(request: Request, session: Session = SessionDep) -> Respons
     user, denied_resp = _gate(request, session, "indicators")
     if denied_resp is not None:
         return denied_resp
-    value = (request.query_params.get("q") or "").strip()[:512]
+    value = query(request, "q", 512)
     kind = request.query_params.get("kind") or None
     kinds = ["url", "domain", "ip", "phone", "qq", "wechat", "alipay", "bank_card", "app"]
     if kind not in kinds:

@@ -162,8 +162,6 @@ async def check_submit(request: Request) -> Response:
         return got
     _, form = got
     text = str(form.get("text") or "")
-    if "\x00" in text:
-        return _check_page(request, error="内容里有无法识别的字符，请只粘贴文字。", status=400)
     if not text.strip():
         return _check_page(request, error="请先粘贴要查的内容。", status=400)
     if len(text) > get_settings().max_text_chars:
@@ -214,7 +212,7 @@ async def report_submit(request: Request, session: Session = Depends(db_session)
     name = str(form.get("name") or "").strip()[:64] or None
     money = str(form.get("money") or "no")
     amount_raw = str(form.get("amount") or "").strip()
-    if not content or "\x00" in content + what:
+    if not content:
         return _report_error(request, form, "请填写可疑内容（短信、链接、电话号码或收款账户）。")
     if len(content) > get_settings().max_text_chars or len(what) > 2000:
         return _report_error(request, form, "内容太长了，请只填写可疑的那一段。", 413)

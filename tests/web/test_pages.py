@@ -90,8 +90,8 @@ def test_public_check_bad_input_gives_clear_4xx(public_client: TestClient) -> No
     token = csrf_of(public_client, "/")
     r = public_client.post("/check", data={"text": "   ", "csrf_token": token})
     assert r.status_code == 400 and "请先粘贴" in r.text
-    r = public_client.post("/check", data={"text": "a\x00b", "csrf_token": token})
-    assert r.status_code == 400
+    r = public_client.post("/check", data={"text": "\x00\x01\x1b", "csrf_token": token})
+    assert r.status_code == 400 and "请先粘贴" in r.text  # control characters are dropped: nothing left
     r = public_client.post("/check", data={"text": "骗" * (get_settings().max_text_chars + 1), "csrf_token": token})
     assert r.status_code == 413 and "太长" in r.text
     r = public_client.post("/check", content=b"\xff\xfe garbage", headers={"content-type": "multipart/form-data; boundary=zz"})
@@ -353,3 +353,18 @@ def test_indicator_lookup_register_and_who_sees_cases(web: TestClient, make_user
     page = web.get("/console/indicators", params={"q": "17000000777"})
     assert page.status_code == 200 and 'id="register-entry"' in page.text
     assert "/console/cases/" not in page.text  # bank staff see the register, not the cases behind it
+
+
+def test_control_characters_never_reach_the_database(web: TestClient, make_user: Any) -> None:
+    """PostgreSQL refuses NUL in text: queries and forms with control characters must still answer cleanly."""
+    token = csrf_of(web, "/report")
+    r = web.post("/report", data={"csrf_token": token, "content": "可疑\x00链接 http://a.example/\x07", "name": "\x00张",
+                                  "phone": "170\x000000001"})
+    assert r.status_code == 200 and "举报已收到" in r.text
+    login(web, make_user("admin").username)
+    assert web.get("/console/cases", params={"q": "a\x00b"}).status_code == 200
+    assert web.get("/console/indicators", params={"q": "1700\x00000001"}).status_code == 200
+    token = csrf_of(web, "/console/intake")
+    r = web.post("/console/intake/save", data={"csrf_token": token, "narrative": "案情\x00", "phones": "1700000\x000002"},
+                 follow_redirects=False)
+    assert r.status_code == 303
