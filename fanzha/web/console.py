@@ -45,6 +45,7 @@ router = APIRouter(prefix="/console", include_in_schema=False)
 
 SessionDep = Depends(db_session)
 PAGE_SIZE = 50
+MAX_ID = 2**31 - 1  # ids are 32-bit integers in the database; larger path ids simply do not exist
 TYPOLOGIES = [t.value for t in Typology]
 
 
@@ -245,6 +246,8 @@ async def warning_action(request: Request, warning_id: int, session: Session = S
     loss_raw = str(form.get("loss_avoided") or "").strip()
     loss = parse_yuan(loss_raw) if loss_raw else None
     back = "/console/warnings" + ("?closed=1" if form.get("closed") == "1" else "") + f"#lead-{warning_id}"
+    if not 0 < warning_id <= MAX_ID:
+        return _action_reply(request, back, "操作未保存：线索不存在。", ok=False)
     if loss_raw and loss is None:
         return _action_reply(request, back, "避免损失金额请填写数字（元）。", ok=False)
     try:
@@ -384,7 +387,7 @@ def case_detail(request: Request, case_id: int, session: Session = SessionDep) -
         linking = need("fanzha.cases.linking")
     except NotReady as exc:
         return not_ready(request, user, exc)
-    case = crud.get_case(session=session, case_id=case_id, actor=user)
+    case = crud.get_case(session=session, case_id=case_id, actor=user) if 0 < case_id <= MAX_ID else None
     if case is None:
         session.commit()
         return error_page(request, 404, "案件不存在", f"没有编号为 {case_id} 的案件。", user)
@@ -883,6 +886,8 @@ async def case_update(request: Request, case_id: int, session: Session = Session
         return got
     _, form = got
     back = f"/console/cases/{case_id}"
+    if not 0 < case_id <= MAX_ID:
+        return error_page(request, 404, "案件不存在", f"没有编号为 {case_id} 的案件。", user)
     try:
         crud = need("fanzha.cases.crud", "update_case")
         schemas = need("fanzha.cases.schemas", "CaseUpdate")

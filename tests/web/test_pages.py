@@ -209,6 +209,11 @@ def test_case_detail_of_missing_case_is_404(web: TestClient, make_user: Any) -> 
     login(web, make_user("admin").username)
     assert web.get("/console/cases/999999").status_code == 404
     assert web.get("/console/cases/abc").status_code == 422
+    assert web.get(f"/console/cases/{2**70}").status_code == 404
+    token = csrf_of(web, "/console/cases")
+    assert web.post(f"/console/cases/{2**70}/update", data={"csrf_token": token}).status_code == 404
+    r = web.post(f"/console/warnings/{2**70}/action", data={"csrf_token": token, "action": "sms"})
+    assert r.status_code == 200 and "线索不存在" in r.text
 
 
 # ---------------------------------------------------------------- console: dashboard, warnings
