@@ -292,6 +292,15 @@ def error_page(request: Request, status_code: int, title: str, message: str, use
 async def check_csrf(request: Request) -> tuple[WebSession, dict[str, Any]] | HTMLResponse:
     """Read the posted form and check its CSRF token (or the X-CSRF-Token header): (session, form) or a 403 page."""
     ws = load_session(request)
+    from fanzha.config import get_settings
+
+    limit = get_settings().max_text_chars * 4 * 3 + 65536  # UTF-8 CJK, %-encoded, plus the other fields
+    try:
+        declared = int(request.headers.get("content-length") or 0)
+    except ValueError:
+        declared = 0
+    if declared > limit:
+        return error_page(request, 413, "内容太长", "提交的内容太长了，请只粘贴需要的部分。")
     try:
         form = await request.form()
     except Exception:  # malformed body

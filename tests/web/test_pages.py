@@ -94,6 +94,9 @@ def test_public_check_bad_input_gives_clear_4xx(public_client: TestClient) -> No
     assert r.status_code == 400 and "请先粘贴" in r.text  # control characters are dropped: nothing left
     r = public_client.post("/check", data={"text": "骗" * (get_settings().max_text_chars + 1), "csrf_token": token})
     assert r.status_code == 413 and "太长" in r.text
+    huge = "骗" * (get_settings().max_text_chars * 5)
+    r = public_client.post("/check", data={"text": huge, "csrf_token": token})
+    assert r.status_code == 413  # refused from Content-Length, before the form is parsed
     r = public_client.post("/check", content=b"\xff\xfe garbage", headers={"content-type": "multipart/form-data; boundary=zz"})
     assert r.status_code in (400, 403)
 
