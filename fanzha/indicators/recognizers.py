@@ -151,11 +151,15 @@ def _before(text: str, start: int, n: int) -> str:
 # ---------------------------------------------------------------- context-anchored accounts
 
 
+_OPEN = r"(?:[(（【\[「“\"]\s*)?"  # a value may sit in brackets / quotes after its label: QQ（123456789）
+
+
 class AlipayRecognizer(Recognizer):
     name, kinds = "alipay", ("alipay",)
     _re = re.compile(
         r"支付宝(?:账号|账户|帐号|帐户|号)?\s*(?:是|为)?\s*[:：]?\s*"
-        r"(1[3-9]\d[ -]?\d{4}[ -]?\d{4}|[a-z0-9._%+-]{1,64}@[a-z0-9-]+(?:\.[a-z0-9-]+)+)(?![0-9a-z])"
+        + _OPEN
+        + r"(1[3-9]\d[ -]?\d{4}[ -]?\d{4}|[a-z0-9._%+-]{1,64}@[a-z0-9-]+(?:\.[a-z0-9-]+)+)(?![0-9a-z])"
     )
 
     def gate(self, text: str) -> bool:
@@ -181,12 +185,15 @@ class QQRecognizer(Recognizer):
     name, kinds = "qq", ("qq",)
     _re = re.compile(
         r"(?<![a-z])(?:q ?q|扣扣|企鹅号?|q号|q群|q)\s*(?P<grp>群|群号)?\s*(?:号码|号)?\s*(?:是|为)?\s*[:：]?\s*"
-        r"(?P<num>[1-9]\d{4,10})(?!\d)(?!\.[a-z0-9])(?!点[a-z])"
+        + _OPEN
+        + r"(?P<num>[1-9]\d{4,10})(?!\d)(?!\.[a-z0-9])(?!点[a-z])"
     )
 
     _trailing = re.compile(r"(?<![0-9])(?P<num>[1-9]\d{4,10})\s*[(（]\s*(?:q ?q|扣扣)号?\s*[)）]")
     # "群号：765432198" without the word QQ: a numeric group number is a QQ group unless another app is named
-    _group = re.compile(r"群(?:号码|号|號|id)\s*(?:是|为)?\s*[:：]?\s*(?P<num>[1-9]\d{4,10})(?!\d)(?!\.[a-z0-9])")
+    _group = re.compile(
+        r"群(?:号码|号|號|id)\s*(?:是|为)?\s*[:：]?\s*" + _OPEN + r"(?P<num>[1-9]\d{4,10})(?!\d)(?!\.[a-z0-9])"
+    )
     _other_app = re.compile(r"钉钉|dingtalk|飞书|lark|微信|wechat|vx|tg|telegram|纸飞机|whatsapp|line|skype")
 
     def gate(self, text: str) -> bool:
@@ -226,7 +233,8 @@ class WeChatRecognizer(Recognizer):
     _re = re.compile(
         r"(?<![a-z])(?:微信|薇信|威信|徽信|维信|v信|vx|wx|weixin|wechat|加v|加微|\+v|➕v)\s*"
         r"(?:[(（【\[]\s*)?(?:号码|号|號|账号|帳號|id(?![a-z]))?\s*(?:是|为|為)?\s*[:：]?\s*"
-        r"(?P<id>[a-z][-_a-z0-9]{5,19})(?![-_a-z0-9])(?!\.[a-z0-9])(?!点[a-z])"
+        + _OPEN
+        + r"(?P<id>[a-z][-_a-z0-9]{5,19})(?![-_a-z0-9])(?!\.[a-z0-9])(?!点[a-z])"
     )  # 微信号：x, 微信號：x, 微信id:x, 微信（ID：x）, 微信（x）
 
     def gate(self, text: str) -> bool:
