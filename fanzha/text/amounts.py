@@ -81,7 +81,7 @@ _PRE = r"(?P<pre>(?:[¥$]|rmb|cny|人民币)\s?)?"
 _UNIT = r"(?P<unit>\s?(?:块钱|块|元钱|元整|元|圆|人民币|rmb|cny|美元|美金|港币|港元|usdt|欧元))?"
 _FIRST = f"[¥$rc人0-9{_D}十拾]"  # a cheap first-character test lets the regex engine skip most positions
 # 8块8 / 三块五: the digit after 块 is 角 (tenths)
-_JIAO = rf"(?:(?<=块)(?P<jiao>[{_D}]|\d)(?![\d{_D}十拾百佰千仟万亿点.])[毛角]?)?"
+_JIAO = rf"(?:(?<=块)(?P<jiao>[{_D}]|\d)(?![\d{_D}十拾百佰千仟万亿点.a-z])[毛角]?)?"
 _TAIL = rf"(?![wk](?![a-z]))(?P<approx>[多余来]?(?=\s?(?:块|元|圆)))?{_UNIT}{_JIAO}"
 # ranges: 3-5万, 300~500元, 三到五万 (the value is the lower bound, flagged approximate)
 _RANGE_SEP = r"\s?[-~～到至]\s?"

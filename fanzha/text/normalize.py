@@ -66,7 +66,8 @@ class Normalized:
 DELETE = "\x00"  # always removed (zero-width, combining marks, controls, unassigned, private use)
 NOISE = "\x01"  # a symbol, punctuation mark or emoji: removed between words
 # ASCII punctuation keeps its identity (URLs, e-mails, numbers); so do these:
-_KEEP_SYMBOLS = {"¥": "¥", "￥": "¥", "。": ".", "｡": ".", "．": ".", "，": ",", "：": ":", "＄": "$", "％": "%"}
+STOP = "\x02"  # 。: a sentence end, except inside a domain written with it (taobao。com -> taobao.com)
+_KEEP_SYMBOLS = {"¥": "¥", "￥": "¥", "。": STOP, "｡": STOP, "．": ".", "，": ",", "：": ":", "＄": "$", "％": "%"}
 _WHITESPACE = set("\t\n\r\x0b\x0c\x1c\x1d\x1e\x1f\x85")
 
 # Letters other scripts lend to evade Latin keyword and domain filters (only used inside Latin words).
@@ -209,7 +210,10 @@ def _fix_homoglyphs(s: str) -> str:
 # ------------------------------------------------------------------------------------------------------------------
 # Step 4: noise removal
 
-_NOISE_SPLIT_RE = re.compile(r"([\x00\x01 !-/:-@\[-`{-~¥]+)")
+_NOISE_SPLIT_RE = re.compile(r"([\x00-\x02 !-/:-@\[-`{-~¥]+)")
+_TLDS = "com|cn|net|org|top|xyz|vip|cc|info|io|me|app|shop|club|site|online|live|tk|ml|ga|cf|gq|hk|tw|co|tv|pw|ws|icu"
+# "。" between ASCII labels of a name that ends in a top-level domain: www。icbc。com。cn -> www.icbc.com.cn
+_STOP_IN_DOMAIN_RE = re.compile(rf"(?<=[a-z0-9])\x02(?=(?:[a-z0-9-]+[.\x02])*(?:{_TLDS})(?![a-z0-9]))")
 _URL_PUNCT = frozenset(".:/@-_?=&#+~,%")
 _ALNUM = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
 _DIGITS = frozenset("0123456789")
@@ -460,6 +464,8 @@ def normalize(text: str) -> Normalized:
     s = text.translate(_FOLD if _ASTRAL_RE.search(text) else _FOLD_BMP)
     if _TRAD_RE.search(text):
         s = _phrase_t2s(text.translate(_FOLD_BASE), s)
+    if STOP in s:
+        s = _STOP_IN_DOMAIN_RE.sub(".", s)  # same length
     if _HOMO_ANY_RE.search(s):
         s = _fix_homoglyphs(s)
     dn = _denoise(s)

@@ -84,6 +84,8 @@ CASES = [
     ("打开taobao点com查看", "打开taobao.com查看", "taobao.com", "taobao点com"),
     ("打开icbc-verify点top", "打开icbc-verify.top", ".top", "点top"),
     ("打开taobao。com查看", "打开taobao.com查看", "taobao.com", "taobao。com"),
+    ("登录www。icbc。com。cn", "登录www.icbc.com.cn", "www.icbc.com.cn", "www。icbc。com。cn"),
+    ("Thank you。See you", "thank you see you", "you see", "you。See"),
     ("银彳亍卡号", "银行卡号", "银行卡", "银彳亍卡"),
     # homoglyphs and look-alike digits
     ("登录pаypal.com", "登录paypal.com", "paypal", "pаypal"),
