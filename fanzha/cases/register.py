@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Select, and_, case, func, literal, select, update
+from sqlalchemy import Select, and_, bindparam, case, func, literal, select, tuple_, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -449,33 +449,169 @@ def _detect_kind(value: str) -> str | None:
     return k if k in KINDS else None
 
 
+IMPORT_CHUNK = 1000  # distinct (kind, value) keys per SELECT / INSERT / UPDATE batch
+
+
+@dataclass
+class _Merged:
+    """Several rows of one import for the same (kind, value), folded in file order like successive upserts."""
+
+    first_row: IndicatorRow
+    rows: int = 0
+    first: datetime | None = None  # earliest first_seen of the dated rows (None: no dated row)
+    last: datetime | None = None
+    count: int = 0
+    rank: int = 0
+    expires_at: datetime | None = None  # the last one given wins
+    note: str | None = None  # the last non-empty one wins
+    undated_first: bool = False  # the first row had no date (a new entry then starts at "now")
+    allow_from: int | None = None  # 0-based index of the first row whose own status is allowlisted
+
+    def add(self, r: IndicatorRow) -> None:
+        self.rows += 1
+        seen = r.last_seen or r.first_seen
+        if seen is not None:
+            last = _ts(seen)
+            first = _ts(r.first_seen) if r.first_seen is not None else last
+            if first > last:
+                first, last = last, first
+            self.first = first if self.first is None else min(self.first, first)
+            self.last = last if self.last is None else max(self.last, last)
+        elif self.rows == 1:
+            self.undated_first = True
+        self.count = max(self.count, r.report_count)
+        self.rank = max(self.rank, STATUS_RANK[r.status])
+        if r.status == "allowlisted" and self.allow_from is None:
+            self.allow_from = self.rows - 1
+        if r.expires_at is not None:
+            self.expires_at = _ts(r.expires_at)
+        if r.note:
+            self.note = r.note
+
+
+_RANK_STATUS = {v: k for k, v in STATUS_RANK.items()}
+
+
+def _merge_update_stmt(*, dated: bool) -> Any:
+    """UPDATE of one existing entry by id, merged in SQL (safe against a concurrent writer): executemany-able."""
+    t_first = bindparam("m_first", type_=UTCDateTime())
+    t_last = bindparam("m_last", type_=UTCDateTime())
+    rank = case((Indicator.status == "allowlisted", 2), (Indicator.status == "confirmed", 1), else_=0)
+    values: dict[str, Any] = {
+        "status": case((rank >= bindparam("m_rank"), Indicator.status), else_=bindparam("m_status")),
+        "report_count": case(
+            (Indicator.report_count < bindparam("m_count"), bindparam("m_count")), else_=Indicator.report_count
+        ),
+        "expires_at": func.coalesce(bindparam("m_expires", type_=UTCDateTime()), Indicator.expires_at),
+        "note": func.coalesce(bindparam("m_note"), Indicator.note),
+    }
+    if dated:
+        values["first_seen"] = case((Indicator.first_seen > t_first, t_first), else_=Indicator.first_seen)
+        values["last_seen"] = case((Indicator.last_seen < t_last, t_last), else_=Indicator.last_seen)
+    return update(Indicator).where(Indicator.id == bindparam("m_id")).values(**values)
+
+
+def _merge_existing(session: Session, merged: list[tuple[int, _Merged]]) -> None:
+    for dated in (True, False):
+        params = [
+            {
+                "m_id": iid,
+                "m_first": m.first,
+                "m_last": m.last,
+                "m_rank": m.rank,
+                "m_status": _RANK_STATUS[m.rank],
+                "m_count": m.count,
+                "m_expires": m.expires_at,
+                "m_note": m.note,
+            }
+            for iid, m in merged
+            if (m.first is not None) == dated
+        ]
+        if params:
+            session.connection().execute(_merge_update_stmt(dated=dated), params)
+
+
 def apply_rows(session: Session, rows: Iterable[IndicatorRow]) -> ImportResult:
-    """Merge validated rows into the register inside the caller's transaction (commit/rollback is the caller's)."""
+    """Merge validated rows into the register inside the caller's transaction (commit/rollback is the caller's).
+
+    Batched: rows are grouped by (kind, value) and folded in file order; per chunk of IMPORT_CHUNK keys one SELECT
+    finds the existing entries, one multi-row INSERT .. ON CONFLICT DO NOTHING adds the new ones and one executemany
+    UPDATE merges the rest (in SQL, so a concurrent writer's change is merged, not overwritten). Same result as
+    upserting the rows one by one (``upsert_indicator``); keys are written in sorted order (no lock-order deadlocks).
+    """
     res = ImportResult()
-    seen: set[tuple[str, str]] = set()
+    merged: dict[tuple[str, str], _Merged] = {}
     for r in rows:
         res.rows += 1
-        existed = (r.kind, r.value) in seen or session.scalar(
-            select(Indicator.id).where(Indicator.kind == r.kind, Indicator.value == r.value)
-        ) is not None
-        seen.add((r.kind, r.value))
-        row = upsert_indicator(
-            session,
-            kind=r.kind,
-            value=r.value,
-            normalized=True,
-            source=r.source,
-            status=r.status,
-            seen_at=r.last_seen or r.first_seen,
-            first_seen=r.first_seen,
-            report_count=r.report_count,
-            display_value=r.display_value,
-            expires_at=r.expires_at,
-            note=r.note,
-        )
-        res.updated += int(existed)
-        res.created += int(not existed)
-        res.allowlisted += int(row.status == "allowlisted")
+        m = merged.get((r.kind, r.value))
+        if m is None:
+            m = merged[(r.kind, r.value)] = _Merged(first_row=r)
+        m.add(r)
+    for key, m in merged.items():
+        if is_allowlisted(*key):
+            m.rank = STATUS_RANK["allowlisted"]
+    keys = sorted(merged)
+    ins = _insert(session)
+    conn = session.connection()
+    now = utcnow()
+    for i in range(0, len(keys), IMPORT_CHUNK):
+        chunk = keys[i : i + IMPORT_CHUNK]
+        existing = {
+            (kind, value): (iid, status)
+            for iid, kind, value, status in conn.execute(
+                select(Indicator.id, Indicator.kind, Indicator.value, Indicator.status).where(
+                    tuple_(Indicator.kind, Indicator.value).in_(chunk)
+                )
+            )
+        }
+        new_keys = [k for k in chunk if k not in existing]
+        inserted: set[tuple[str, str]] = set()
+        if new_keys:
+            values = []
+            for k in new_keys:
+                m, r = merged[k], merged[k].first_row
+                first, last = (now, now) if m.undated_first or m.first is None else (m.first, m.last)
+                if m.undated_first and m.first is not None:  # later dated rows widen the span around "now"
+                    first, last = min(now, m.first), max(now, m.last or now)
+                values.append(
+                    {
+                        "kind": k[0],
+                        "value": k[1],
+                        "display_value": r.display_value[:512],
+                        "first_seen": first,
+                        "last_seen": last,
+                        "report_count": m.count,
+                        "source": (r.source or "")[:64],
+                        "status": _RANK_STATUS[m.rank],
+                        "expires_at": m.expires_at,
+                        "note": m.note,
+                    }
+                )
+            stmt = ins(Indicator).values(values).on_conflict_do_nothing(index_elements=["kind", "value"])
+            inserted = {(kind, value) for kind, value in conn.execute(stmt.returning(Indicator.kind, Indicator.value))}
+        # entries that existed, plus any a concurrent writer inserted since the SELECT
+        raced = [k for k in new_keys if k not in inserted]
+        if raced:
+            existing.update(
+                ((kind, value), (iid, status))
+                for iid, kind, value, status in conn.execute(
+                    select(Indicator.id, Indicator.kind, Indicator.value, Indicator.status).where(
+                        tuple_(Indicator.kind, Indicator.value).in_(raced)
+                    )
+                )
+            )
+        _merge_existing(session, [(existing[k][0], merged[k]) for k in chunk if k in existing and k not in inserted])
+        for k in chunk:
+            m = merged[k]
+            was_there = k not in inserted
+            res.created += int(not was_there)
+            res.updated += m.rows - int(not was_there)
+            # rows after which the entry is allowlisted: all of them for an official value or an entry that was
+            # allowlisted already, else those from the first row that says so
+            if is_allowlisted(*k) or (was_there and existing[k][1] == "allowlisted"):
+                res.allowlisted += m.rows
+            elif m.allow_from is not None:
+                res.allowlisted += m.rows - m.allow_from
     return res
 
 
