@@ -419,6 +419,8 @@ def analyse_phone(value: str) -> Analysis:
         pass
     if p.category == "service":
         nat = p.national
+        if "-" in p.normalized:
+            a.details["extension"] = p.normalized.split("-", 1)[1]
         if nat in offi:
             o = offi[nat]
             if p.prefix:

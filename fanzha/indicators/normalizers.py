@@ -67,8 +67,9 @@ MVNO_PREFIXES = ("170", "171", "162", "165", "167")
 
 
 # A service number and its extension. Decision: the extension belongs to the number (one indicator whose span covers
-# it), and the register key is the service number itself, so an official number + extension is still the official
-# number for allowlisting; the extractor keeps the extension in ``context["extension"]``.
+# it, register key "96110-8888"), and an official number + extension is still the official number for allowlisting
+# (``official.is_allowlisted`` and ``check`` look at the number before the dash). Only an extension written with a
+# separator (-, 转, 分机, ext) counts: digits glued on ("955330", "95533 1") stay the spoof pattern they are.
 _EXTENSION = re.compile(r"(?P<base>\d{5,6}) ?(?:[-－]|(?:转|轉)(?:分机|分機)?|分机|分機|ext\.?|x) ?(?P<ext>\d{1,4})")
 
 
@@ -97,7 +98,7 @@ def parse_phone(value: str) -> PhoneParse:
 
         base = ext.group("base")
         if base in official_numbers() or re.fullmatch(r"9[56]\d{3,4}", base):
-            return PhoneParse(base, "service", "", base, "CN")
+            return PhoneParse(f"{base}-{ext.group('ext')}", "service", "", base, "CN")
     if plus and not digits.startswith("86"):
         e164 = "+" + digits
         try:

@@ -167,7 +167,7 @@ def is_allowlisted(kind: str, normalized: str) -> bool:
             p = parse_phone(normalized)
         except ValueError:
             return False
-        return p.prefix == "" and p.normalized in official_numbers()
+        return p.prefix == "" and p.category == "service" and p.national in official_numbers()
     if kind in ("url", "domain"):
         from fanzha.indicators.normalizers import host_of
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from fanzha.indicators.fold import Folded, fold
+from fanzha.indicators.fold import Folded, fold, fold_value
 from fanzha.indicators.model import Indicator
 from fanzha.indicators.normalizers import (
     HOTLINE_RE,
@@ -458,10 +458,11 @@ class PhoneRecognizer(Recognizer):
             s = run_start if (i == 0 and plus) else groups[i][0]
             e = groups[j][1]
             ext = None
-            if cat == "service" and 5 <= len(norm.removeprefix("+86")) <= 6:
+            if cat == "service" and 5 <= len(norm) <= 6 and norm.isdigit():
                 ext = _EXT.match(scan.text, e)  # the extension belongs to the number (one indicator, one span)
                 if ext:
                     e = ext.end()
+                    norm = f"{norm}-{ext.group(1)}"  # register key "96110-8888" (normalize_value gives the same)
                     while j + 1 < n and groups[j + 1][0] < e:
                         j += 1
             if scan.free(s, e):
@@ -523,6 +524,8 @@ class PhoneRecognizer(Recognizer):
         after = text[e : e + 1]
         if after in _UNIT_AFTER or _before(text, s, 1) in ("¥", "$", "￥", "第") or _CODE_CTX.search(before):
             return None
+        if text[e : e + 2] in ("开头", "打头", "字头"):
+            return None  # "95188开头的电话": a prefix described, the number is written elsewhere
         offi = official_numbers()
         phone_ctx = _PHONE_CTX.search(_before(text, s, 10))
         if digits in offi and (phone_ctx or (len(digits) > 3 and digits not in _ROUND)):
@@ -622,6 +625,17 @@ _APP_STOP = re.compile(
 )
 
 
+def _written_as_brand(scan: Scan, s: int, e: int, canonical: str) -> bool:
+    """An ASCII name written exactly as the brand writes it ("LINE", "Signal") right next to Chinese text."""
+    if not canonical.isascii() or len(canonical) < 4:
+        return False
+    os_, oe = scan.folded.span(s, e)
+    written = fold_value(scan.folded.original[os_:oe], lower=False)
+    text = scan.text
+    cjk = any("\u4e00" <= c <= "\u9fff" for c in text[max(0, s - 1) : s] + text[e : e + 1])
+    return written == canonical and cjk
+
+
 class AppRecognizer(Recognizer):
     name, kinds = "app", ("app",)
 
@@ -646,7 +660,7 @@ class AppRecognizer(Recognizer):
                 continue  # "5173元", "尾号7881"
             canonical, group, needs_ctx = index[name]
             window = text[max(0, start - 8) : end + 9]
-            if needs_ctx and not _APP_CTX.search(window):
+            if needs_ctx and not _APP_CTX.search(window) and not _written_as_brand(scan, start, end + 1, canonical):
                 continue  # 向日葵 the flower, 电报 the telegram
             if scan.free(start, end + 1):
                 scan.add("app", start, end + 1, normalize_value("app", canonical), self.name,

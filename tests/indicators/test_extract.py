@@ -283,9 +283,9 @@ PHONE_GAP_CASES = [
     ("拨打+1(202)555-0147", ("phone", "+12025550147", "+1(202)555-0147")),
     ("来电 +(86) 138 1234 5678", ("phone", "13812345678", "+(86) 138 1234 5678")),
     ("客服电话950188123", ("phone", "950188123", "950188123")),
-    ("拨打96110-8888咨询", ("phone", "96110", "96110-8888")),  # extension belongs to the number
-    ("请致电95588转3", ("phone", "95588", "95588转3")),
-    ("热线 95533 转分机 12", ("phone", "95533", "95533 转分机 12")),
+    ("拨打96110-8888咨询", ("phone", "96110-8888", "96110-8888")),  # extension belongs to the number
+    ("请致电95588转3", ("phone", "95588-3", "95588转3")),
+    ("热线 95533 转分机 12", ("phone", "95533-12", "95533 转分机 12")),
 ]
 
 
@@ -299,6 +299,7 @@ PHONE_GAP_NEGATIVES = [
     "见第1(2)款",  # a bracketed clause number
     "(2024)年度报告",
     "订单号950188123已发货",  # 9 digits starting 95, no phone word
+    "接到95188开头的电话",  # a prefix described, not a number
     "验证码950188",
     "电话(17312345678)",  # checked below: never +1
 ]
@@ -318,9 +319,10 @@ def test_extension_is_kept_in_context_and_official_for_allowlisting() -> None:
 
     (ind,) = extract("拨打96110-8888咨询", {"phone"})
     assert ind.context == {"category": "service", "extension": "8888"}
-    assert normalize_value("phone", "96110-8888") == "96110"
+    assert normalize_value("phone", "96110 转 8888") == normalize_value("phone", "96110-8888") == "96110-8888"
     assert is_allowlisted("phone", "96110-8888") and is_allowlisted("phone", "96110")
-    assert check("95588转3").risk == "none"
+    r = check("95588转3")
+    assert r.risk == "none" and r.details["official"]["number"] == "95588" and r.details["extension"] == "3"
     assert not is_allowlisted("phone", "955881")  # digits glued on without a separator stay a spoof pattern
     assert check("955881").risk == "high"
     # a date after a dash is not an extension
@@ -381,7 +383,7 @@ APP_GAP_CASES = [
     ("用Skype视频", "skype"),
     ("下载Signal聊天", "signal"),
     ("下载蝙蝠聊天", "蝙蝠"),
-    ("通过抖音私信联系我", "抖音私信"),
+    ("在ＬＩＮＥ上有人冒充其女兒", "line"),  # written as the brand writes it, next to Chinese text
     ("在交易猫上买号", "交易猫"),
     ("去盼之平台交易", "盼之"),
     ("螃蟹账号上有人收", "螃蟹账号"),
@@ -410,6 +412,8 @@ APP_GAP_NEGATIVES = [
     "go online now",
     "the signal is weak",
     "画一条line",
+    "在Line上画",  # not written as the brand (LINE)
+    "通过抖音私信联系我",  # a contact channel, not an app (see apps.yaml)
 ]
 
 
