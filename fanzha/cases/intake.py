@@ -344,8 +344,6 @@ def _indicators(text: str) -> list[_Ind]:
     out: list[_Ind] = []
     for ind in extract_indicators(_unbracket(text)):
         value = ind.normalized
-        if ind.kind == "phone":
-            value = _fix_phone(ind.raw, value)
         out.append(_Ind(ind.kind, value, ind.raw, (int(ind.span[0]), int(ind.span[1])), dict(ind.context or {})))
     return out
 
@@ -354,16 +352,6 @@ _DOWNLOADED = re.compile(
     r"(?:下载|下了|安装|装了)了?(?:一个|个|一款|款)?(?:叫|名为|名叫)?[“\"「『]([^”\"」』\s，。]{2,12})[”\"」』]"
 )
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
-_CN_MOBILE = re.compile(r"1[3-9]\d{9}")
-
-
-def _fix_phone(raw: str, normalized: str) -> str:
-    """Work around the shared extractor reading a bare Chinese mobile (173xxxxxxxx) as a +1 number."""
-    digits = re.sub(r"\D", "", fold(raw))
-    stripped = fold(raw).strip()
-    if _CN_MOBILE.fullmatch(digits) and not stripped.startswith(("+", "00")) and normalized.startswith("+1"):
-        return digits
-    return normalized
 
 
 def _official(kind: str, value: str) -> bool:
