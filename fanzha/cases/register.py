@@ -587,8 +587,14 @@ def apply_rows(session: Session, rows: Iterable[IndicatorRow]) -> ImportResult:
                         "note": m.note,
                     }
                 )
-            stmt = ins(Indicator).values(values).on_conflict_do_nothing(index_elements=["kind", "value"])
-            inserted = {(kind, value) for kind, value in conn.execute(stmt.returning(Indicator.kind, Indicator.value))}
+            table = Indicator.__table__
+            stmt = (
+                ins(table)
+                .on_conflict_do_nothing(index_elements=["kind", "value"])
+                .returning(table.c.kind, table.c.value)
+            )
+            # executemany: one cached statement, sent as multi-row INSERTs (SQLAlchemy "insertmanyvalues")
+            inserted = {(kind, value) for kind, value in conn.execute(stmt, values)}
         # entries that existed, plus any a concurrent writer inserted since the SELECT
         raced = [k for k in new_keys if k not in inserted]
         if raced:
