@@ -3,10 +3,17 @@
 Everything is invented here from templates: names start with 演示, narratives with 【示例】, phone numbers come
 from test-looking ranges (170 0000 xxxx, 199 0000 xxxx), bank cards start 6200 0000, URLs use the reserved
 ``.example`` top-level domain. About 200 cases over the last 6 months across typologies, channels and age bands;
-gangs re-use indicators so linked cases and clusters exist; transfers; a few dozen warnings in every state.
+gangs re-use indicators so linked cases and clusters exist; transfers. Cases, victims, transfers, register entries
+and links are written in bulk (one INSERT per table).
 
-``ensure_demo_data(url)`` is idempotent: it seeds only an empty database and does nothing once demo data exists
-(nor on a database holding real cases).
+120 warning leads (bank escalations, citizen reports, operator imports, screening hits, officers' own) are created
+with ``fanzha.cases.warnings.create_lead(now=created)`` and worked with ``record_action(now=...)``, so grades, due
+times, statuses and closing follow the real rules: about 75 % closed with every outcome (losses avoided on the
+reached / fraud-confirmed ones, cases linked to money_sent), the rest new or in progress, some of them overdue.
+Totals look like a county's: 100+ leads, several hundred thousand yuan avoided, a few dozen suspects identified.
+
+``ensure_demo_data(url)`` is idempotent and runs in one transaction: it seeds only an empty database and does nothing
+once demo data exists (nor on a database holding real cases). Seeding takes about 1.5 s on SQLite, 3 s on PostgreSQL.
 """
 
 from __future__ import annotations
