@@ -317,9 +317,6 @@ _BRACKET_OPEN = re.compile(r"[（(\[【](?=\s*[+\d０-９＋])")
 _BRACKET_CLOSE = re.compile(r"(?<=[\d０-９])\s*[）)\]】]")
 
 
-_PLUS_00 = re.compile(r"[+＋](?=[0０][0０][1-9１-９])")  # "+0086…" caller IDs: the shared extractor wants "0086…"
-
-
 _BRACKETED_ID = re.compile(r"[（(]([A-Za-z0-9_\-]{5,24})[）)]")  # "微信（zhuli_520）"
 
 
@@ -329,7 +326,6 @@ _ID_CLOSE = re.compile(r"(?<=[A-Za-z0-9_\-])[）)]")
 
 
 def _unbracket(text: str) -> str:
-    text = _PLUS_00.sub(" ", text)
     text = _WX_LABEL.sub(lambda m: " " * len(m.group(0)), text)
     text = _BRACKETED_ID.sub(lambda m: " " + m.group(1) + " ", text)
     text = _ID_OPEN.sub(" ", text)
