@@ -317,19 +317,7 @@ _BRACKET_OPEN = re.compile(r"[（(\[【](?=\s*[+\d０-９＋])")
 _BRACKET_CLOSE = re.compile(r"(?<=[\d０-９])\s*[）)\]】]")
 
 
-_BRACKETED_ID = re.compile(r"[（(]([A-Za-z0-9_\-]{5,24})[）)]")  # "微信（zhuli_520）"
-
-
-_WX_LABEL = re.compile(r"(?<=微信)\s*[（(]?\s*(?:[iI][dD]|號|号)\s*[:：]")  # "微信（ID：x）", "微信號：x"
-_ID_OPEN = re.compile(r"[（(](?=\s*[A-Za-z][A-Za-z0-9_\-]{4,})")
-_ID_CLOSE = re.compile(r"(?<=[A-Za-z0-9_\-])[）)]")
-
-
 def _unbracket(text: str) -> str:
-    text = _WX_LABEL.sub(lambda m: " " * len(m.group(0)), text)
-    text = _BRACKETED_ID.sub(lambda m: " " + m.group(1) + " ", text)
-    text = _ID_OPEN.sub(" ", text)
-    text = _ID_CLOSE.sub(" ", text)
     text = _BRACKET_OPEN.sub(lambda m: " " * len(m.group(0)), text)
     return _BRACKET_CLOSE.sub(lambda m: " " * len(m.group(0)), text)
 
