@@ -311,22 +311,11 @@ class _Ind:
     context: dict[str, Any]
 
 
-# The shared extractor misses a number written right inside brackets ("电话（19800001111）"): it reads the bracket
-# as part of the number. Brackets touching a digit are blanked (same length, so spans stay valid) before calling it.
-_BRACKET_OPEN = re.compile(r"[（(\[【](?=\s*[+\d０-９＋])")
-_BRACKET_CLOSE = re.compile(r"(?<=[\d０-９])\s*[）)\]】]")
-
-
-def _unbracket(text: str) -> str:
-    text = _BRACKET_OPEN.sub(lambda m: " " * len(m.group(0)), text)
-    return _BRACKET_CLOSE.sub(lambda m: " " * len(m.group(0)), text)
-
-
 def _indicators(text: str) -> list[_Ind]:
     from fanzha.indicators import extract as extract_indicators
 
     out: list[_Ind] = []
-    for ind in extract_indicators(_unbracket(text)):
+    for ind in extract_indicators(text):
         value = ind.normalized
         out.append(_Ind(ind.kind, value, ind.raw, (int(ind.span[0]), int(ind.span[1])), dict(ind.context or {})))
     return out
