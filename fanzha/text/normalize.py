@@ -280,6 +280,7 @@ def _denoise(s: str) -> tuple[str, list[int]] | None:
 # Step 5: disguises
 
 _LETTERS = frozenset("abcdefghijklmnopqrstuvwxyz")
+_ANY_ASCII = re.compile("[\x00-\x7f]")
 _URLISH = frozenset("abcdefghijklmnopqrstuvwxyz._/@-")
 _DROP_NEXT_TO_CJK = frozenset(" .:/@-_?=&#+~,")
 
@@ -292,6 +293,7 @@ class _Entry:
     trail_ascii: bool
     identity: bool
     needs_alnum_before: bool
+    has_ascii: bool  # variant or canonical has ASCII: word boundaries may move, the text is cleaned again
 
 
 def load_disguises() -> dict[str, list[str]]:
@@ -319,6 +321,7 @@ def _build_automaton() -> Any:
             trail_ascii=key[-1] in _LETTERS,
             identity=key == canon,
             needs_alnum_before=canon.startswith("."),
+            has_ascii=_ANY_ASCII.search(key + canon) is not None,
         )
 
     table = load_disguises()
@@ -350,8 +353,10 @@ def _spread(offs: list[int], i: int, j: int, k: int) -> list[int]:
     return [*offs[i : j - 1], *([offs[j - 1]] * (k - m + 1))]
 
 
-def _undisguise(s: str, offs: list[int]) -> tuple[str, list[int]]:
+def _undisguise(s: str, offs: list[int]) -> tuple[str, list[int], bool]:
+    """Replace disguised spellings; also says whether a replacement involved ASCII (boundaries may have moved)."""
     n = len(s)
+    touched_ascii = False
     parts: list[str] = []
     new_offs: list[int] = []
     pos = 0
@@ -380,15 +385,16 @@ def _undisguise(s: str, offs: list[int]) -> tuple[str, list[int]]:
         new_offs.extend(offs[pos:keep_to])
         parts.append(e.canonical)
         new_offs.extend(_spread(offs, start, end + 1, len(e.canonical)))
+        touched_ascii = touched_ascii or e.has_ascii
         pos = end + 1
         if not e.canonical[-1].isascii():
             while pos < n and s[pos] in _DROP_NEXT_TO_CJK:
                 pos += 1
     if not parts:
-        return s, offs
+        return s, offs, False
     parts.append(s[pos:])
     new_offs.extend(offs[pos:])
-    return "".join(parts), new_offs
+    return "".join(parts), new_offs, touched_ascii
 
 
 # ------------------------------------------------------------------------------------------------------------------
@@ -436,6 +442,14 @@ def _numerals(s: str, offs: list[int]) -> tuple[str, list[int]]:
         parts.append(digits)
         new_offs.extend(_spread(offs, i, j, len(digits)))
         pos = j
+        jiao = m.group("jiao")
+        if jiao and not jiao.isascii():  # 三块五 -> 3块5
+            k = m.start("jiao")
+            parts.append(s[pos:k])
+            new_offs.extend(offs[pos:k])
+            parts.append(jiao.translate(_CN_DIGIT_TABLE))
+            new_offs.append(offs[k])
+            pos = k + 1
     if not parts:
         return s, offs
     parts.append(s[pos:])
@@ -474,10 +488,12 @@ def normalize(text: str) -> Normalized:
     else:
         s, offs = dn
     for _ in range(3):  # a replacement can move word boundaries: clean again until nothing changes
-        s2, offs2 = _undisguise(s, offs)
+        s2, offs2, touched_ascii = _undisguise(s, offs)
         if s2 == s:
             break
         s, offs = s2, offs2
+        if not touched_ascii:
+            break  # Chinese -> Chinese replacements move no word boundary
         dn = _denoise(s)
         if dn is not None:
             s, idx = dn

@@ -22,7 +22,7 @@ def _disguise_hits(text: str) -> list[str]:
     s = text.translate(_N._FOLD)
     dn = _N._denoise(s)
     s = dn[0] if dn else s
-    out, _ = _N._undisguise(s, list(range(len(s))))
+    out, _, _ = _N._undisguise(s, list(range(len(s))))
     if out == s:
         return []
     return [e.canonical for _end, e in _N._AUTO.iter_long(s) if not e.identity and e.canonical not in _VARIANT_ONLY]
