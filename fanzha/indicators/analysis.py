@@ -360,6 +360,10 @@ def analyse_url(value: str) -> Analysis:
                 a.add("URL_MIXED_SCRIPT", f"域名含西里尔/希腊等形近字母，显示为 {shown}")
             else:
                 a.add("URL_PUNYCODE", f"国际化域名（punycode），显示为 {shown}")
+            named = next((b for b in brands() for n in b.names if len(n) >= 2 and n in shown), None)
+            if named is not None:  # 淘宝退款.cn: a brand's Chinese name in a domain that is not the brand's
+                a.add("URL_BRAND_LOOKALIKE", f"中文域名 {shown} 用了“{named.brand}”的名字，但不是其官方域名（{named.domains[0]}）")  # fmt: skip
+                a.details.setdefault("imitates", {"brand": named.brand, "official": named.domains[0]})
         if dom and suf:
             _brand_checks(a, host, sub, dom, suf)
         reg = f"{dom}.{suf}"

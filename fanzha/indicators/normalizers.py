@@ -378,7 +378,11 @@ def normalize_value(kind: str, value: str) -> str:
 
 _WECHAT_ID = re.compile(r"[a-z][-_a-z0-9]{5,19}")
 _PHONEISH = re.compile(r"[+(]?[\d\s\-()]+")
-_URLISH = re.compile(r"(?:^[a-z][a-z0-9+.-]{1,9}\s*[:：]\s*//)|(?:[a-z0-9-](?:\.|。|点|\[\.\]|\(\.\))[a-z0-9-])", re.I)
+_URLISH = re.compile(
+    r"(?:^[a-z][a-z0-9+.-]{1,9}\s*[:：]\s*//)|(?:[a-z0-9-](?:\.|。|点|\[\.\]|\(\.\))[a-z0-9-])"
+    r"|(?:[\u4e00-\u9fff]\.(?:com|cn|net|org|top|xyz|vip|cc)(?:/|$))",  # 淘宝退款.cn
+    re.I,
+)
 
 
 def _has_public_suffix(host: str) -> bool:

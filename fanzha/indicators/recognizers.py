@@ -262,6 +262,20 @@ _URL_RE = re.compile(
     rf"(?P<port>:\d{{1,5}})?(?P<path>[/?#][!-~]*)?"
 )
 _TRAIL_PUNCT = ".,;:!?)]}'\""
+# Chinese-written domains (淘宝退款.cn, 中文.com): a run of CJK characters, a real dot, a common TLD. Where the host
+# starts is ambiguous in running text, so the run must follow a delimiter (space, colon, bracket, quote) or a link
+# word (访问 / 网址 / 登录 ...), and only the part after the last link word is the host.
+_CJK_HOST = re.compile(
+    r"(?P<run>[\u4e00-\u9fff]{2,24})\.(?P<tld>com|cn|net|org|top|xyz|vip|cc|club|shop|wang|ink|icu|中国|公司|网络)"
+    r"(?![a-z0-9\u4e00-\u9fff-])(?P<path>/[!-~]*)?"
+)
+_LINK_WORD = re.compile(r"(?:访问|网址|网站|链接|登录|登陆|打开|进入|点击|浏览|前往|域名|官网)(?:是|为|：|:)?")
+_DELIM_BEFORE = frozenset(" \t\n:：(（[【「『“\"'‘<《")
+# Letter-spaced hosts ("t a o b a o . c o m"): single characters separated by single spaces, a spaced dot, a TLD.
+_SPACED_HOST = re.compile(
+    r"(?<![a-z0-9-] )(?<![a-z0-9-])(?P<host>(?:[a-z0-9-] ){2,}[a-z0-9-](?: ?(?:\.|。|点) ?(?:[a-z0-9-] )*[a-z0-9-])+)"
+    r"(?![a-z0-9-]| [a-z0-9-](?![a-z0-9-]))"
+)
 # cheap pre-check: an ASCII letter/digit, a dot (or 点 / 。 / [.]), an ASCII letter/digit
 _URL_GATE = re.compile(rf"[a-z0-9\u0400-\u04ff-]\s?(?:{_DOT_ALT})\s?[a-z0-9\u0400-\u04ff]|//")
 
@@ -273,7 +287,7 @@ class UrlRecognizer(Recognizer):
 
     def gate(self, text: str) -> bool:
         return any(c in text for c in (".", "。", "点", "點", "丶", "·", "﹒", "//", "dot")) and bool(
-            _URL_GATE.search(text)
+            _URL_GATE.search(text) or _CJK_HOST.search(text)
         )
 
     def run(self, scan: Scan) -> None:
@@ -310,6 +324,47 @@ class UrlRecognizer(Recognizer):
                 else ("IP address" if parts.is_ip else "host name with a known public suffix")
             )
             scan.add(kind, s, e, norm, self.name, why)
+        if "." in text:
+            self._cjk_hosts(scan)
+        if "  " not in text and re.search(r"[a-z0-9] [a-z0-9] [a-z0-9]", text):
+            self._spaced_hosts(scan)
+
+    def _cjk_hosts(self, scan: Scan) -> None:
+        text = scan.text
+        for m in _CJK_HOST.finditer(text):
+            run_s = m.start("run")
+            words = list(_LINK_WORD.finditer(m.group("run")))
+            if words:
+                s = run_s + words[-1].end()
+            elif run_s == 0 or text[run_s - 1] in _DELIM_BEFORE:
+                s = run_s
+            else:
+                continue  # "请在淘宝退款.cn…": cannot tell where the host starts
+            e = m.end("path") if m.group("path") else m.end("tld")
+            path = text[m.end("tld") : e]
+            e -= len(path) - len(path.rstrip(_TRAIL_PUNCT))
+            if e - s < 5 or m.start("tld") - s < 2 or not scan.free(s, e):
+                continue
+            os_, oe = scan.folded.span(s, e)
+            try:
+                from fanzha.indicators.normalizers import split_url
+
+                parts = split_url(scan.folded.original[os_:oe])
+            except ValueError:
+                continue
+            norm = parts.canonical() if parts.kind == "url" else parts.host
+            scan.add(parts.kind, s, e, norm, self.name, "Chinese-written domain name (internationalised)")
+
+    def _spaced_hosts(self, scan: Scan) -> None:
+        for m in _SPACED_HOST.finditer(scan.text):
+            s, e = m.span("host")
+            host = re.sub(r" ?(?:\.|。|点) ?", ".", m.group("host")).replace(" ", "")
+            sub, dom, suf = registrable(host)
+            if not dom or not suf or suf.split(".")[-1] not in COMMON_TLDS or len(dom) < 3:
+                continue
+            if not re.search(r"[a-z]", dom) or dom.startswith("-") or dom.endswith("-") or not scan.free(s, e):
+                continue
+            scan.add("domain", s, e, host, self.name, "host name written letter by letter with spaces")
 
     @staticmethod
     def _plausible(host_raw: str, has_scheme: bool, text: str, m: re.Match[str]) -> bool:
@@ -660,8 +715,11 @@ class AppRecognizer(Recognizer):
                 continue  # "5173元", "尾号7881"
             canonical, group, needs_ctx = index[name]
             window = text[max(0, start - 8) : end + 9]
-            if needs_ctx and not _APP_CTX.search(window) and not _written_as_brand(scan, start, end + 1, canonical):
-                continue  # 向日葵 the flower, 电报 the telegram
+            if needs_ctx and not _written_as_brand(scan, start, end + 1, canonical):
+                if not _APP_CTX.search(window):
+                    continue  # 向日葵 the flower, 电报 the telegram
+                if name.isascii() and re.search(r"[a-z]\s?$", text[max(0, start - 3) : start]):
+                    continue  # "on the line", "a weak signal": an English word inside English text
             if scan.free(start, end + 1):
                 scan.add("app", start, end + 1, normalize_value("app", canonical), self.name,
                          f"{group} app on the watch list", {"group": group, "name": canonical})  # fmt: skip

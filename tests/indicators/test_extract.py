@@ -412,6 +412,8 @@ APP_GAP_NEGATIVES = [
     "go online now",
     "the signal is weak",
     "画一条line",
+    "we remain on the line。 感谢大家加入",
+    "下载后 the signal is weak",
     "在Line上画",  # not written as the brand (LINE)
     "通过抖音私信联系我",  # a contact channel, not an app (see apps.yaml)
 ]
@@ -430,3 +432,45 @@ def test_screen_share_feature_is_evidence_not_an_app() -> None:
     both = screening_evidence("下载腾讯会议，开启屏幕共享")
     assert sum(e.weight for e in both) == 2.5  # the app and the feature say the same thing: counted once
     assert screening_evidence("我们开会讨论了屏幕尺寸") == []
+
+
+URL_GAP_CASES = [
+    ("访问 淘宝退款.cn 办理", ("domain", "xn--pbtq77ab2bm18c.cn", "淘宝退款.cn")),
+    ("中文.com", ("domain", "xn--fiq228c.com", "中文.com")),
+    ("请登录淘宝退款.cn/pay办理", ("url", "xn--pbtq77ab2bm18c.cn/pay", "淘宝退款.cn/pay")),  # host starts after 登录
+    ("网址：京东客服.com。", ("domain", "xn--xhq9mz54acpl.com", "京东客服.com")),
+    ("退款请上 t a o b a o . c o m", ("domain", "taobao.com", "t a o b a o . c o m")),
+    ("请打开 i c b c - v i p . t o p 验证", ("domain", "icbc-vip.top", "i c b c - v i p . t o p")),
+    ("登录 w w w . t a o b a o . c o m", ("domain", "www.taobao.com", "w w w . t a o b a o . c o m")),
+    ("x y z 点 c o m", ("domain", "xyz.com", "x y z 点 c o m")),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), URL_GAP_CASES)
+def test_url_gap_cases(text: str, expected: tuple[str, str, str]) -> None:
+    assert _found(text, {"url", "domain", "ip"}) == [expected]
+
+
+URL_GAP_NEGATIVES = [
+    "请在淘宝退款.cn办理",  # where would the host start? not guessed
+    "文件 报告.pdf",
+    "这是一个 句子.然后",
+    "see a b c d e f",
+    "1 2 3 . 4 5 6",
+    "a b . c d",  # too short, unknown suffix
+    "选项 a b c . 我 选 b",
+]
+
+
+@pytest.mark.parametrize("text", URL_GAP_NEGATIVES)
+def test_url_gap_negatives(text: str) -> None:
+    assert _found(text, {"url", "domain", "ip"}) == []
+
+
+def test_chinese_domain_with_a_brand_name_is_a_lookalike() -> None:
+    from fanzha.indicators import check, detect_kind
+
+    assert detect_kind("淘宝退款.cn") == "domain"
+    r = check("淘宝退款.cn")
+    assert r.risk == "high" and r.details["imitates"]["brand"] == "淘宝"
+    assert check("中文.com").risk == "low"  # an internationalised name alone is only a weak signal
