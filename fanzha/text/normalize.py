@@ -487,6 +487,8 @@ def normalize(text: str) -> Normalized:
         offs = list(range(len(s)))
     else:
         s, offs = dn
+        if _HOMO_ANY_RE.search(s):  # dropped noise can bring a look-alike next to a Latin letter: fix again (1:1)
+            s = _fix_homoglyphs(s)
     for _ in range(3):  # a replacement can move word boundaries: clean again until nothing changes
         s2, offs2, touched_ascii = _undisguise(s, offs)
         if s2 == s:
