@@ -265,12 +265,13 @@ _TRAIL_PUNCT = ".,;:!?)]}'\""
 # Chinese-written domains (淘宝退款.cn, 中文.com): a run of CJK characters, a real dot, a common TLD. Where the host
 # starts is ambiguous in running text, so the run must follow a delimiter (space, colon, bracket, quote) or a link
 # word (访问 / 网址 / 登录 ...), and only the part after the last link word is the host.
-_CJK_HOST = re.compile(
-    r"(?P<run>[\u4e00-\u9fff]{2,24})\.(?P<tld>com|cn|net|org|top|xyz|vip|cc|club|shop|wang|ink|icu|中国|公司|网络)"
+_CJK_TLD = re.compile(
+    r"(?<=[\u4e00-\u9fff])\.(?P<tld>com|cn|net|org|top|xyz|vip|cc|club|shop|wang|ink|icu|中国|公司|网络)"
     r"(?![a-z0-9\u4e00-\u9fff-])(?P<path>/[!-~]*)?"
-)
+)  # found from the dot, then the CJK run is walked back (a forward CJK-run regex is slow on long texts)
 _LINK_WORD = re.compile(r"(?:访问|网址|网站|链接|登录|登陆|打开|进入|点击|浏览|前往|域名|官网)(?:是|为|：|:)?")
 _DELIM_BEFORE = frozenset(" \t\n:：(（[【「『“\"'‘<《")
+_SPACED_GATE = re.compile(r"(?:\.|。|点) ?[a-z0-9-] [a-z0-9-]")
 # Letter-spaced hosts ("t a o b a o . c o m"): single characters separated by single spaces, a spaced dot, a TLD.
 _SPACED_HOST = re.compile(
     r"(?<![a-z0-9-] )(?<![a-z0-9-])(?P<host>(?:[a-z0-9-] ){2,}[a-z0-9-](?: ?(?:\.|。|点) ?(?:[a-z0-9-] )*[a-z0-9-])+)"
@@ -286,9 +287,9 @@ class UrlRecognizer(Recognizer):
     name, kinds = "url", ("url", "domain", "ip", "qq")  # qq: number@qq.com addresses
 
     def gate(self, text: str) -> bool:
-        return any(c in text for c in (".", "。", "点", "點", "丶", "·", "﹒", "//", "dot")) and bool(
-            _URL_GATE.search(text) or _CJK_HOST.search(text)
-        )
+        if any(c in text for c in (".", "。", "点", "點", "丶", "·", "﹒", "//", "dot")) and _URL_GATE.search(text):
+            return True
+        return "." in text and _CJK_TLD.search(text) is not None
 
     def run(self, scan: Scan) -> None:
         text = scan.text
@@ -326,16 +327,20 @@ class UrlRecognizer(Recognizer):
             scan.add(kind, s, e, norm, self.name, why)
         if "." in text:
             self._cjk_hosts(scan)
-        if "  " not in text and re.search(r"[a-z0-9] [a-z0-9] [a-z0-9]", text):
+        if _SPACED_GATE.search(text):
             self._spaced_hosts(scan)
 
     def _cjk_hosts(self, scan: Scan) -> None:
         text = scan.text
-        for m in _CJK_HOST.finditer(text):
-            run_s = m.start("run")
-            words = list(_LINK_WORD.finditer(m.group("run")))
+        for m in _CJK_TLD.finditer(text):
+            run_s = m.start()
+            while run_s > 0 and m.start() - run_s < 24 and "\u4e00" <= text[run_s - 1] <= "\u9fff":
+                run_s -= 1
+            if m.start() - run_s < 2:
+                continue
+            words = list(_LINK_WORD.finditer(text, run_s, m.start()))
             if words:
-                s = run_s + words[-1].end()
+                s = words[-1].end()
             elif run_s == 0 or text[run_s - 1] in _DELIM_BEFORE:
                 s = run_s
             else:
