@@ -260,6 +260,8 @@ def _single_value(num: str) -> tuple[Decimal, bool] | None:
                 if m >= 100_000_000:
                     total += group * m
                     big = Decimal(0)
+                elif big:
+                    return None  # 1万3万: two 万 groups in one number
                 else:
                     big += group * m
                 section = Decimal(0)

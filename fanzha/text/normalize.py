@@ -217,6 +217,8 @@ _STOP_IN_DOMAIN_RE = re.compile(rf"(?<=[a-z0-9])\x02(?=(?:[a-z0-9-]+[.\x02])*(?:
 _URL_PUNCT = frozenset(".:/@-_?=&#+~,%")
 _ALNUM = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
 _DIGITS = frozenset("0123456789")
+_MULTIPLIERS = frozenset("万千亿")
+_CURRENCY_SIGNS = frozenset("¥$")
 
 
 def _denoise(s: str) -> tuple[str, list[int]] | None:
@@ -245,6 +247,10 @@ def _denoise(s: str) -> tuple[str, list[int]] | None:
             vis = run.replace(DELETE, "")
             if not vis:
                 continue
+            if b in _DIGITS and vis[-1] in _CURRENCY_SIGNS:
+                out.append(vis[-1])  # "RMB $300" / "abc¥3": the sign stays with its number
+                offs.append(i + len(run.rstrip(DELETE)) - 1)
+                continue
             single = (len(seg) < 2 or seg[-2] not in _ALNUM) and (len(nxt) < 2 or nxt[1] not in _ALNUM)
             if single and a not in _DIGITS and b not in _DIGITS:
                 continue  # "q q", "v-x": spaced-out letters
@@ -265,6 +271,9 @@ def _denoise(s: str) -> tuple[str, list[int]] | None:
         elif a in _DIGITS and "%" in run and run.lstrip(DELETE)[0] == "%":
             out.append("%")
             offs.append(i + run.index("%"))
+        elif b in _DIGITS and a in _MULTIPLIERS and run in ("-", "~"):
+            out.append(run)  # 1万-3万: a range of amounts
+            offs.append(i)
         elif b in _DIGITS and run.rstrip(DELETE)[-1:] in ("¥", "$"):
             sym = run.rstrip(DELETE)[-1]
             out.append(sym)
@@ -489,6 +498,8 @@ def normalize(text: str) -> Normalized:
         s, offs = dn
         if _HOMO_ANY_RE.search(s):  # dropped noise can bring a look-alike next to a Latin letter: fix again (1:1)
             s = _fix_homoglyphs(s)
+    if _DIGIT_RUN_RE.search(s):
+        s = _DIGIT_RUN_RE.sub(_spelled_digits, s)  # same length: offsets unchanged
     for _ in range(3):  # a replacement can move word boundaries: clean again until nothing changes
         s2, offs2, touched_ascii = _undisguise(s, offs)
         if s2 == s:
@@ -500,8 +511,6 @@ def normalize(text: str) -> Normalized:
         if dn is not None:
             s, idx = dn
             offs = [offs[k] for k in idx]
-    if _DIGIT_RUN_RE.search(s):
-        s = _DIGIT_RUN_RE.sub(_spelled_digits, s)  # same length: offsets unchanged
     if _NUMERAL_HINT_RE.search(s):
         s, offs = _numerals(s, offs)
     return Normalized(original=text, text=s, offsets=tuple(offs))
