@@ -446,9 +446,12 @@ class BankCardRecognizer(Recognizer):
 
 # ---------------------------------------------------------------- phones
 
-_SEP = r"(?: ?[-~～*·_] ?| |\) ?| ?\( ?|\.(?=\d{3,4}(?!\d))|[\u2600-\u27bf\U0001f300-\U0001faff]\ufe0f?)"
+_SEP = r"(?: ?[-~～*·_] ?| |[)）] ?| ?[(（] ?|\.(?=\d{3,4}(?!\d))|[\u2600-\u27bf\U0001f300-\U0001faff]\ufe0f?)"
 # "(" alone is only a bracket ("电话(17312345678)" is a Chinese mobile, never +1 731…); "+" / "(+" / "00" is a prefix.
-_PHONE_RUN = re.compile(rf"(?<![0-9a-z.+_/@#=&%-])(?P<plus>\+ ?\(?|\(\+ ?|00)?(?P<body>\d+(?:{_SEP}\d+)*)")
+_PHONE_RUN = re.compile(
+    rf"(?<![0-9a-z.+_/@#=&%-])(?:(?P<lead>[(（](?=0\d{{2,3}}[)）]))|(?P<plus>\+ ?\(?|\(\+ ?|00))?"
+    rf"(?P<body>\d+(?:{_SEP}\d+)*)"
+)  # lead: an area code in brackets, "(010)12345678", is part of the number's span
 # an extension written after a service number: 96110-8888, 95588转3, 95588 转分机 12, 95533 ext 8
 _EXT = re.compile(
     r"(?: ?[-－] ?| ?(?:转|轉)(?:分机|分機)? ?| ?(?:分机|分機|ext\.?|x) ?)(\d{1,4})(?![\d:：.年月日号元块万点时分秒])"
@@ -487,9 +490,11 @@ class PhoneRecognizer(Recognizer):
             if plus == "00":
                 groups[0] = (groups[0][0] - 2, groups[0][1], "00" + groups[0][2])
                 plus = ""
-            self._join(scan, groups, plus.strip(), m.start())
+            self._join(scan, groups, plus.strip(), m.start(), bool(m.group("lead")))
 
-    def _join(self, scan: Scan, groups: list[tuple[int, int, str]], plus: str, run_start: int) -> None:
+    def _join(
+        self, scan: Scan, groups: list[tuple[int, int, str]], plus: str, run_start: int, lead: bool = False
+    ) -> None:
         i, n = 0, len(groups)
         while i < n:
             best: tuple[int, str, str, str] | None = None
@@ -515,7 +520,7 @@ class PhoneRecognizer(Recognizer):
                 i += 1
                 continue
             j, norm, cat, why = best
-            s = run_start if (i == 0 and plus) else groups[i][0]
+            s = run_start if (i == 0 and (plus or lead)) else groups[i][0]
             e = groups[j][1]
             ext = None
             if cat == "service" and 5 <= len(norm) <= 6 and norm.isdigit():

@@ -286,6 +286,9 @@ PHONE_GAP_CASES = [
     ("拨打96110-8888咨询", ("phone", "96110-8888", "96110-8888")),  # extension belongs to the number
     ("请致电95588转3", ("phone", "95588-3", "95588转3")),
     ("热线 95533 转分机 12", ("phone", "95533-12", "95533 转分机 12")),
+    ("拨打(010)12345678", ("phone", "01012345678", "(010)12345678")),  # an area code in brackets is in the span
+    ("电话（0571）88888888", ("phone", "057188888888", "（0571）88888888")),
+    ("call +1（202）555-0147", ("phone", "+12025550147", "+1（202）555-0147")),
 ]
 
 
@@ -298,6 +301,8 @@ def test_phone_gap_cases(text: str, expected: tuple[str, str, str]) -> None:
 PHONE_GAP_NEGATIVES = [
     "见第1(2)款",  # a bracketed clause number
     "(2024)年度报告",
+    "见(020)号文",
+    "第3（2）条",
     "订单号950188123已发货",  # 9 digits starting 95, no phone word
     "接到95188开头的电话",  # a prefix described, not a number
     "验证码950188",
