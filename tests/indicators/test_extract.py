@@ -479,3 +479,14 @@ def test_chinese_domain_with_a_brand_name_is_a_lookalike() -> None:
     r = check("淘宝退款.cn")
     assert r.risk == "high" and r.details["imitates"]["brand"] == "淘宝"
     assert check("中文.com").risk == "low"  # an internationalised name alone is only a weak signal
+
+
+@pytest.mark.parametrize(
+    "text", ["下载一个视频会议软件", "打开导航app", "安装这两个app", "下载安全防护软件", "装个交友app", "打开客服app"]
+)
+def test_generic_words_before_app_are_not_app_names(text: str) -> None:
+    assert [f for f in _found(text) if f[0] == "app"] == []
+
+
+def test_a_named_app_before_app_is_still_found() -> None:
+    assert ("app", "乐播投屏", "乐播投屏") in _found("请下载乐播投屏app")
