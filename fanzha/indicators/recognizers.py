@@ -668,6 +668,12 @@ def _generic_app_words() -> frozenset[str]:
     return frozenset(str(w).lower() for w in apps_data().get("generic_names", []))
 
 
+@lru_cache(maxsize=1)
+def _generic_unquoted() -> frozenset[str]:
+    """Words that name an app only when quoted (“安全防护”APP), not when bare (下载导航app)."""
+    return frozenset(str(w).lower() for w in apps_data().get("generic_unquoted", []))
+
+
 def known_app(name: str) -> tuple[str, str] | None:
     """(canonical name, group) of an app on the watch list / official list."""
     hit = _app_index()[0].get(name.lower())
@@ -761,7 +767,7 @@ class AppRecognizer(Recognizer):
                     norm = normalize_value("app", name)
                 except ValueError:
                     continue
-                if norm in _generic_app_words():
+                if norm in _generic_app_words() or (rx is _APP_NAMED and norm in _generic_unquoted()):
                     continue  # 屏幕共享, 数字货币: a feature or a concept, not an app
                 k = known_app(norm)
                 ctx = {"group": k[1], "name": k[0]} if k else None

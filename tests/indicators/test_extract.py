@@ -490,3 +490,4 @@ def test_generic_words_before_app_are_not_app_names(text: str) -> None:
 
 def test_a_named_app_before_app_is_still_found() -> None:
     assert ("app", "乐播投屏", "乐播投屏") in _found("请下载乐播投屏app")
+    assert ("app", "安全防护", "安全防护") in _found("在“安全防护”APP中登记资产")  # quoted: a (fake) app's name
