@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Select, and_, bindparam, case, func, literal, select, tuple_, update
+from sqlalchemy import Select, and_, bindparam, case, func, literal, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -531,6 +531,23 @@ def _merge_existing(session: Session, merged: list[tuple[int, _Merged]]) -> None
             session.connection().execute(_merge_update_stmt(dated=dated), params)
 
 
+def _existing(conn: Any, keys: Sequence[tuple[str, str]]) -> dict[tuple[str, str], tuple[int, str]]:
+    """(kind, value) -> (id, status) of the keys already in the register: one index look-up per kind
+    (``kind = :k AND value IN (...)`` uses the unique (kind, value) index; a row-value IN list does not on
+    PostgreSQL)."""
+    by_kind: dict[str, list[str]] = {}
+    for kind, value in keys:
+        by_kind.setdefault(kind, []).append(value)
+    out: dict[tuple[str, str], tuple[int, str]] = {}
+    for kind, values in by_kind.items():
+        stmt = select(Indicator.id, Indicator.value, Indicator.status).where(
+            Indicator.kind == kind, Indicator.value.in_(values)
+        )
+        for iid, value, status in conn.execute(stmt):
+            out[(kind, value)] = (iid, status)
+    return out
+
+
 def apply_rows(session: Session, rows: Iterable[IndicatorRow]) -> ImportResult:
     """Merge validated rows into the register inside the caller's transaction (commit/rollback is the caller's).
 
@@ -556,14 +573,7 @@ def apply_rows(session: Session, rows: Iterable[IndicatorRow]) -> ImportResult:
     now = utcnow()
     for i in range(0, len(keys), IMPORT_CHUNK):
         chunk = keys[i : i + IMPORT_CHUNK]
-        existing = {
-            (kind, value): (iid, status)
-            for iid, kind, value, status in conn.execute(
-                select(Indicator.id, Indicator.kind, Indicator.value, Indicator.status).where(
-                    tuple_(Indicator.kind, Indicator.value).in_(chunk)
-                )
-            )
-        }
+        existing = _existing(conn, chunk)
         new_keys = [k for k in chunk if k not in existing]
         inserted: set[tuple[str, str]] = set()
         if new_keys:
@@ -598,14 +608,7 @@ def apply_rows(session: Session, rows: Iterable[IndicatorRow]) -> ImportResult:
         # entries that existed, plus any a concurrent writer inserted since the SELECT
         raced = [k for k in new_keys if k not in inserted]
         if raced:
-            existing.update(
-                ((kind, value), (iid, status))
-                for iid, kind, value, status in conn.execute(
-                    select(Indicator.id, Indicator.kind, Indicator.value, Indicator.status).where(
-                        tuple_(Indicator.kind, Indicator.value).in_(raced)
-                    )
-                )
-            )
+            existing.update(_existing(conn, raced))
         _merge_existing(session, [(existing[k][0], merged[k]) for k in chunk if k in existing and k not in inserted])
         for k in chunk:
             m = merged[k]
