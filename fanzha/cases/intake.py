@@ -426,6 +426,43 @@ def _left_cue(doc: _Doc, window: str) -> tuple[str, re.Match[str]] | None:
     return best[2], best[3]
 
 
+# labels of the evidence shown to the desk officer (the role codes stay English in the data)
+_ROLE_LABEL = {
+    "pay": "报案人付款",
+    "received": "报案人收回",
+    "total_loss": "总损失",
+    "total_paid": "付款合计",
+    "demand": "对方索要",
+    "ignore": "不计入",
+    "staged": "借出/取出",
+    "none": "无付款线索",
+}
+_URL_KIND_LABEL = {"url": "网址", "domain": "域名"}
+_INTENDED_WHY = "仅打算付款"
+_TIME_KIND_LABEL = {
+    "ymd": "年月日",
+    "ym": "年月",
+    "rel_year_md": "今年/去年某月某日",
+    "rel_year_m": "今年/去年某月",
+    "rel_month_d": "上月/本月某日",
+    "md": "月日",
+    "dot_md": "月.日",
+    "week_day": "星期几",
+    "n_ago": "几天/几周/几个月前",
+    "rel_day": "昨天/前天/当天等",
+    "rel_month": "上个月",
+    "m_only": "只写了月份",
+    "time of day": "钟点",
+    "time of day (date from context)": "钟点，日期取自上下文",
+    "time of day (report date)": "钟点，日期按报案日",
+}
+
+
+def _time_why(why: str) -> str:
+    """fanzha.cases.timeparse's internal pattern names ("md + time of day") as a label for the desk officer."""
+    return " + ".join(_TIME_KIND_LABEL.get(part, part) for part in why.split(" + "))
+
+
 @dataclass
 class _Role:
     amt: _Amt
@@ -444,13 +481,13 @@ def _amount_role(doc: _Doc, a: _Amt) -> _Role:
         # "购买了5张面值1000元的京东E卡": the victim paid count × face value
         n = cn_small_int(mult.group(1))
         if n and 1 < n <= 1000:
-            return _Role(_Amt(a.start, a.end, a.value * n, a.raw, a.bare), "pay", f"{n} × {a.raw} bought (gift cards)")
+            return _Role(_Amt(a.start, a.end, a.value * n, a.raw, a.bare), "pay", f"购买{n}张 × {a.raw}（购物卡/礼品卡）")
     if lx.cues["own_destination"].search(after):
-        return _Role(a, "ignore", "moved to the victim's own account, not lost")
+        return _Role(a, "ignore", "转到报案人本人账户，不算损失")
     if lx.cues["passive_after"].search(after):
-        return _Role(a, "pay", "debited from the victim (被…转走/扣/盗刷)")
+        return _Role(a, "pay", "从报案人账户被转走/扣款/盗刷（被…转走/扣/盗刷）")
     if lx.cues["claim_clause"].search(clause):
-        return _Role(a, "ignore", "claimed by the fraudster (截图/称已)")
+        return _Role(a, "ignore", "对方自称已付/截图所示，不是报案人付出的钱（截图/称已）")
     got = _left_cue(doc, left)
     if got is None and _ENUM_START.search(clause) and cs > 0:
         # "…共向APP充值四次，分别为：1万元、2万元" / "打了三次钱，第一次两万，第二次五万" – a list takes the verb of
@@ -475,45 +512,45 @@ def _amount_role(doc: _Doc, a: _Amt) -> _Role:
     if got is None:
         # "将卡内的15万元分两次转到…" / "将现金8万元当面交给…"
         if re.search(r"[将把]", left) and lx.cues["pay"].search(after[:16]):
-            return _Role(a, "pay", "将…(amount)…转/交 construction")
+            return _Role(a, "pay", "“将…（金额）…转/交”句式：报案人付出")
         if lx.cues["ignore_after"].search(after):
-            return _Role(a, "ignore", "a limit / gain / balance, not a payment")
+            return _Role(a, "ignore", "额度/收益/余额，不是付款")
         if lx.cues["received_after"].search(after):
-            return _Role(a, "received", "withdrawn successfully by the victim")
+            return _Role(a, "received", "报案人已成功提现")
         if lx.cues["demand"].search(left[-12:]):
-            return _Role(a, "demand", "a fee the fraudster asked for (需要/要求 …)")
-        return _Role(a, "none", "no payment cue")
+            return _Role(a, "demand", "对方索要的费用（需要/要求…）")
+        return _Role(a, "none", "没有付款线索")
     cat, m = got
     if cat == "received":
-        return _Role(a, "received", f"received back by the victim ({m.group(0)})")
+        return _Role(a, "received", f"报案人收回的钱（{m.group(0)}）")
     if cat in ("total_loss", "total_paid"):
-        return _Role(a, cat, f"stated total ({m.group(0).strip()})")
+        return _Role(a, cat, f"报案材料写明的合计（{m.group(0).strip()}）")
     if cat != "pay" and lx.cues["received_after"].search(after):
-        return _Role(a, "received", "withdrawn successfully by the victim")
+        return _Role(a, "received", "报案人已成功提现")
     if lx.cues["ignore_after"].search(after):
-        return _Role(a, "ignore", "a limit / gain / balance, not a payment")
+        return _Role(a, "ignore", "额度/收益/余额，不是付款")
     if cat in ("ignore", "staged") and _PASSED_ON.search(after):
-        return _Role(a, "pay", f"{m.group(0)} … passed on to the fraudster")
+        return _Role(a, "pay", f"{m.group(0)}…后交给/转给对方")
     if cat == "ignore" and m.group(0) == "存款" and re.search(r"向[^，。；]*$", left[: m.start()]):
-        return _Role(a, "pay", "deposited into the fraudster's account (向…账户存款)")
+        return _Role(a, "pay", "存入对方账户（向…账户存款）")
     if cat == "ignore":
         # "将存款7.2万元转至…", "把卡里余额5万元全部转出": a balance moved by the victim is a payment
         if re.search(r"[将把]", left) and lx.cues["pay"].search(after[:16]):
-            return _Role(a, "pay", "将…(amount)…转/交 construction")
-        return _Role(a, "ignore", f"not a payment ({m.group(0)})")
+            return _Role(a, "pay", "“将…（金额）…转/交”句式：报案人付出")
+        return _Role(a, "ignore", f"不是付款（{m.group(0)}）")
     if cat == "staged":
-        return _Role(a, "staged", f"borrowed / withdrawn ({m.group(0)})")
+        return _Role(a, "staged", f"借出/取出的钱（{m.group(0)}），尚未交出")
     # a payment verb: demanded only, intended, or done?
     before_verb = left[max(0, m.start() - 8) : m.start()]
     after_verb = left[m.end() :]
     perfective = bool(_PERFECTIVE.match(after_verb)) or m.group(0).endswith(("了", "完"))
     if _INTENT.search(before_verb) and not perfective:
-        return _Role(a, "demand", f"only intended ({before_verb.strip()}{m.group(0)})")
+        return _Role(a, "demand", f"{_INTENDED_WHY}（{before_verb.strip()}{m.group(0)}）")
     if lx.cues["demand"].search(before_verb) and not _COMPLIANCE.search(before_verb) and not perfective:
-        return _Role(a, "demand", f"demanded by the fraudster ({before_verb.strip()}{m.group(0)})")
+        return _Role(a, "demand", f"对方要求的（{before_verb.strip()}{m.group(0)}）")
     if lx.cues["negated"].search(after):
-        return _Role(a, "ignore", "the victim did not pay")
-    return _Role(a, "pay", f"paid by the victim ({m.group(0)})")
+        return _Role(a, "ignore", "报案人没有付款")
+    return _Role(a, "pay", f"报案人付出（{m.group(0)}）")
 
 
 def _resolve_roles(doc: _Doc, amts: list[_Amt]) -> list[_Role]:
@@ -528,20 +565,20 @@ def _resolve_roles(doc: _Doc, amts: list[_Amt]) -> list[_Role]:
         later_amount = any(ce < o.amt.start <= ce + 1 + len(nxt) for o in roles[i + 1 :])
         complied = _complied(doc, ce, roles[i + 1 :]) if r.role == "demand" else None
         if complied is not None:
-            roles[i] = _Role(r.amt, "pay", f"demanded, and the victim complied ({complied[:10]})")
+            roles[i] = _Role(r.amt, "pay", f"对方要求，报案人照做（{complied[:10]}）")
         elif r.role == "staged" and lx.cues["staged_then_paid"].search(nxt) and not later_amount:
-            roles[i] = _Role(r.amt, "pay", f"borrowed/withdrawn, then handed over ({nxt[:10]})")
+            roles[i] = _Role(r.amt, "pay", f"借出/取出后交给了对方（{nxt[:10]}）")
         elif r.role == "staged":
-            roles[i] = _Role(r.amt, "ignore", r.why + ", not shown handed over")
+            roles[i] = _Role(r.amt, "ignore", r.why + "，未写明交给对方")
     # officers often write the fraudster's instruction for what the victim then did ("对方以…为由，让其先后转账1万元、
     # 2万元至对方账户"). When nothing else was paid, no refusal is recorded and the instruction names where the money
     # went or that it went in instalments, the instructed amounts are taken as paid (the officer reviews it).
     if not any(r.role in ("pay", "total_loss", "total_paid") for r in roles) and not _REFUSAL.search(doc.text):
         for i, r in enumerate(roles):
-            if r.role == "demand" and not r.why.startswith("only intended"):
+            if r.role == "demand" and not r.why.startswith(_INTENDED_WHY):
                 clause = doc.text[doc.clause_start(r.amt.start) : doc.clause_end(r.amt.start)]
                 if _DONE_SHAPE.search(clause):
-                    roles[i] = _Role(r.amt, "pay", r.why + "; no refusal stated and the transfer has a destination")
+                    roles[i] = _Role(r.amt, "pay", r.why + "；未写明拒绝，且写明了转入账户/分次转账")
     return roles
 
 
@@ -628,7 +665,7 @@ def _channels(doc: _Doc, evidence: list[ElementEvidence], own_starts: list[int])
             found.append((s, ch.name))
             a, b = doc.o_span(s, e)
             evidence.append(
-                ElementEvidence(field="channels", value=ch.name, span=(a, b), why=f"channel word {m.group(0)!r}")
+                ElementEvidence(field="channels", value=ch.name, span=(a, b), why=f"渠道用词“{m.group(0)}”")
             )
             break
     found.sort()
@@ -674,43 +711,43 @@ def extract(narrative: str, reported_at: datetime | str | None = None) -> CaseEl
         own = bool(lx.own_before.search(left)) or bool(lx.own_intro.search(doc.left(s, 24, clause=False)))
         if ind.kind in ("phone", "qq", "wechat", "bank_card", "alipay") and own:
             others.append(OtherNumber(kind=ind.kind, value=ind.value, role="victim", span=ind.span))
-            ev("other_numbers", ind.value, ind.span, "the victim's own (context: " + left[-8:] + ")")
+            ev("other_numbers", ind.value, ind.span, "报案人本人的（上下文：" + left[-8:] + "）")
             continue
         if ind.kind == "phone":
             if lx.account_before.search(left):
                 payees.append(ind.value)
-                ev("payee_accounts", ind.value, ind.span, "account number the victim paid into (支付宝/账号 context)")
+                ev("payee_accounts", ind.value, ind.span, "报案人转入的账号（支付宝/账号上下文）")
                 continue
             official = ind.context.get("category") == "service" or _official("phone", ind.value)
             incoming = bool(lx.incoming_before.search(left))
             if official and (lx.victim_called_before.search(left) or not incoming):
                 others.append(OtherNumber(kind="phone", value=ind.value, role="official", span=ind.span))
-                ev("other_numbers", ind.value, ind.span, "official / service number, not the fraudster's")
+                ev("other_numbers", ind.value, ind.span, "官方/客服号码，不是对方的号码")
                 continue
             phones.append(ind.value)
             ev(
                 "phones",
                 ind.value,
                 ind.span,
-                "fraudster's number" + (" (spoofed official caller ID)" if official else ""),
+                "对方（涉诈）号码" + ("（冒用官方来电显示）" if official else ""),
             )
         elif ind.kind == "qq":
             qq.append(ind.value)
-            ev("qq", ind.value, ind.span, "QQ number" + (" (group)" if ind.context.get("group") else ""))
+            ev("qq", ind.value, ind.span, "QQ号" + ("（QQ群）" if ind.context.get("group") else ""))
         elif ind.kind == "wechat":
             wechat.append(ind.value)
-            ev("wechat", ind.value, ind.span, "WeChat ID")
+            ev("wechat", ind.value, ind.span, "微信号")
         elif ind.kind in ("url", "domain"):
             if _official("domain", ind.value) or _official(ind.kind, ind.value):
-                ev("other_numbers", ind.value, ind.span, "official site, not a fraud URL")
+                ev("other_numbers", ind.value, ind.span, "官方网站，不是诈骗网址")
                 continue
             urls.append(ind.value)
-            ev("urls", ind.value, ind.span, f"{ind.kind} in the narrative")
+            ev("urls", ind.value, ind.span, f"报案材料中的{_URL_KIND_LABEL.get(ind.kind, ind.kind)}")
         elif ind.kind == "bank_card":
             cards.append(ind.value)
             if ind.context.get("bin_bank"):
                 card_banks[ind.value] = str(ind.context["bin_bank"])
-            ev("bank_cards", ind.value, ind.span, "bank card of the other side")
+            ev("bank_cards", ind.value, ind.span, "对方的银行卡")
             ss, se = doc.sentence_span(s)
             sentence = doc.text[ss:se]
             if (
@@ -720,10 +757,10 @@ def extract(narrative: str, reported_at: datetime | str | None = None) -> CaseEl
                 or lx.cues["pay"].search(sentence)
             ):
                 payees.append(ind.value)
-                ev("payee_accounts", ind.value, ind.span, "the victim paid into this account")
+                ev("payee_accounts", ind.value, ind.span, "报案人向此账户付款")
         elif ind.kind == "alipay":
             payees.append(ind.value)
-            ev("payee_accounts", ind.value, ind.span, "Alipay account the victim paid into")
+            ev("payee_accounts", ind.value, ind.span, "报案人转入的支付宝账号")
         elif ind.kind == "app":
             name = ind.raw.strip() or ind.value  # as written ("Mall Task"); the register key is the normalised form
             if fold(name) in lx.not_app_names or fold(ind.value) in lx.not_app_names:
@@ -731,10 +768,10 @@ def extract(narrative: str, reported_at: datetime | str | None = None) -> CaseEl
             if _IMPERSONATED.search(doc.left(s, 8)):  # "自称国家反诈中心的电话": an organisation named, not an app
                 continue
             apps.append(name)
-            ev("apps", name, ind.span, "app named in the narrative")
+            ev("apps", name, ind.span, "报案材料中提到的APP")
     # games and platforms the shared app list does not know
     have = {fold(a) for a in apps}
-    for pat, why in ((lx.games, "game named in the narrative"), (lx.extra_apps, "platform app named in the narrative")):
+    for pat, why in ((lx.games, "报案材料中提到的游戏"), (lx.extra_apps, "报案材料中提到的平台APP")):
         for m in pat.finditer(doc.text):
             if m.group(0) in have or any(m.start() < te and ts < m.end() for ts, te in taken):
                 continue
@@ -751,7 +788,7 @@ def extract(narrative: str, reported_at: datetime | str | None = None) -> CaseEl
         have.add(name_n)
         a, b = doc.o_span(*m.span(1))
         apps.append(text[a:b])
-        ev("apps", text[a:b], (a, b), "app the victim was told to download")
+        ev("apps", text[a:b], (a, b), "对方让报案人下载的APP")
 
     # ---- channels (lexicon + what the indicators imply)
     channels = _channels(doc, evidence, [doc.n(o.span[0]) for o in others if o.role == "victim"])
@@ -762,16 +799,16 @@ def extract(narrative: str, reported_at: datetime | str | None = None) -> CaseEl
             ev("channels", name, None, why)
 
     if urls:
-        add_channel("网站", "a URL / domain is named")
+        add_channel("网站", "材料中有网址/域名")
     if qq:
-        add_channel("QQ", "a QQ number is named")
+        add_channel("QQ", "材料中有QQ号")
     if wechat:
-        add_channel("微信", "a WeChat ID is named")
+        add_channel("微信", "材料中有微信号")
     games_named = [a for a in apps if lx.games.fullmatch(fold(a))]
     if games_named:
-        add_channel("游戏平台", "a game is named")
+        add_channel("游戏平台", "材料中提到游戏")
     if any(a not in games_named for a in apps):
-        add_channel("APP", "an app is named")
+        add_channel("APP", "材料中提到APP")
 
     # ---- amounts and transfers
     amts = _amounts(doc, taken)
@@ -809,18 +846,18 @@ def extract(narrative: str, reported_at: datetime | str | None = None) -> CaseEl
             totals_loss.append(r.amt.value)
         elif r.role == "total_paid":
             totals_paid.append(r.amt.value)
-        ev("amounts", r.amt.raw, span, f"{r.role}: {r.why}")
+        ev("amounts", r.amt.raw, span, f"{_ROLE_LABEL.get(r.role, r.role)}：{r.why}")
 
     amount: Decimal | None = None
     paid = sum((t.amount_yuan for t in transfers), Decimal(0))
     got_back = sum((t.amount_yuan for t in received), Decimal(0))
     if totals_loss:
         amount = max(totals_loss)
-        ev("amount_yuan", str(amount), None, "the narrative states the total loss")
+        ev("amount_yuan", str(amount), None, "报案材料写明的总损失")
     elif transfers or totals_paid:
         gross = max([paid, *totals_paid])
         amount = max(Decimal(0), gross - got_back)
-        why = f"sum of the victim's payments {gross}" + (f" minus {got_back} received back" if got_back else "")
+        why = f"报案人各笔付款合计{gross}元" + (f"，减去已收回{got_back}元" if got_back else "")
         ev("amount_yuan", str(amount), None, why)
 
     # ---- time of the first fraud-related event
@@ -831,7 +868,7 @@ def extract(narrative: str, reported_at: datetime | str | None = None) -> CaseEl
     past = recent or past
     if past:
         occurred = min(past, key=lambda m: (m.value.date(), m.start))
-        ev("occurred_at", occurred.formatted(), (occurred.start, occurred.end), f"earliest event date ({occurred.why})")
+        ev("occurred_at", occurred.formatted(), (occurred.start, occurred.end), f"最早的案发时间（{_time_why(occurred.why)}）")
 
     typ, subtype = _typology(text)
     return CaseElements(
