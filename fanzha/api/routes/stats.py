@@ -3,10 +3,13 @@ avoided; rising-type alerts. Analysts and admins only. Logic in fanzha.cases.sta
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Query, status
+from sqlalchemy.orm import Session
 
 from fanzha.api.deps import SessionDep, require_roles
 from fanzha.api.security import Role
@@ -24,32 +27,41 @@ def _bad(exc: StatsError) -> HTTPException:
     return HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, detail=str(exc))
 
 
-@router.get("/cases", summary="Cases and losses per week / month × typology, channel, age band, gender")
-def stats_cases(
-    session: SessionDep,
-    user: Analyst,
+@dataclass(frozen=True)
+class _Window:
+    """The query parameters shared by the per-period endpoints."""
+
+    period: Literal["week", "month"]
+    date_from: date | None
+    date_to: date | None
+
+
+def _window(
     period: PeriodQ = "week",
     date_from: date | None = None,
     date_to: Annotated[date | None, Query(description="inclusive")] = None,
-) -> dict[str, Any]:
+) -> _Window:
+    return _Window(period, date_from, date_to)
+
+
+WindowDep = Annotated[_Window, Depends(_window)]
+
+
+def _per_period(fn: Callable[..., dict[str, Any]], session: Session, w: _Window) -> dict[str, Any]:
     try:
-        return case_stats(session, period=period, date_from=date_from, date_to=date_to)
+        return fn(session, period=w.period, date_from=w.date_from, date_to=w.date_to)
     except StatsError as exc:
         raise _bad(exc) from exc
+
+
+@router.get("/cases", summary="Cases and losses per week / month × typology, channel, age band, gender")
+def stats_cases(session: SessionDep, user: Analyst, window: WindowDep) -> dict[str, Any]:
+    return _per_period(case_stats, session, window)
 
 
 @router.get("/warnings", summary="Warnings created, worked, reached, on time, losses avoided; suspects identified")
-def stats_warnings(
-    session: SessionDep,
-    user: Analyst,
-    period: PeriodQ = "week",
-    date_from: date | None = None,
-    date_to: Annotated[date | None, Query(description="inclusive")] = None,
-) -> dict[str, Any]:
-    try:
-        return warning_stats(session, period=period, date_from=date_from, date_to=date_to)
-    except StatsError as exc:
-        raise _bad(exc) from exc
+def stats_warnings(session: SessionDep, user: Analyst, window: WindowDep) -> dict[str, Any]:
+    return _per_period(warning_stats, session, window)
 
 
 @router.get("/rising", summary="Typologies growing against the previous window (explained)")
