@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import IO, Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
+
+from fanzha.cli.jsonl_io import numbered, open_out, open_text_in, write_record
 
 _RISK_STYLE = {"high": "bold white on red", "medium": "bold black on yellow", "low": "black on cyan", "none": "green"}
 _RISK_LABEL = {"high": "高风险", "medium": "中风险", "low": "低风险", "none": "未见风险"}
@@ -63,32 +63,12 @@ def render_check(value: str, rec: dict[str, Any], console: Console) -> None:
             console.print(f"  • {a}")
 
 
-@contextmanager
-def _open_in(path: str) -> Iterator[IO[str]]:
-    if path == "-":
-        yield sys.stdin
-    else:
-        with open(path, encoding="utf-8", errors="replace") as fh:
-            yield fh
-
-
-@contextmanager
-def _open_out(path: str) -> Iterator[IO[str]]:
-    if path == "-":
-        yield sys.stdout
-    else:
-        with open(path, "w", encoding="utf-8") as fh:
-            yield fh
-
-
 def check_jsonl(src: IO[str], dst: IO[str]) -> tuple[int, int]:
     """Stream JSONL in, JSONL out (same order); returns (records, errors)."""
     from fanzha.indicators import check_item
 
     n = errors = 0
-    for lineno, line in enumerate(src, 1):
-        if not line.strip():
-            continue
+    for lineno, line in numbered(src):
         try:
             item: object = json.loads(line)
         except json.JSONDecodeError as exc:
@@ -99,7 +79,7 @@ def check_jsonl(src: IO[str], dst: IO[str]) -> tuple[int, int]:
                 rec["error"] = f"line {lineno}: {rec['error']}"
         if "error" in rec:
             errors += 1
-        dst.write(json.dumps(rec, ensure_ascii=False) + "\n")
+        write_record(dst, rec)
         n += 1
     dst.flush()
     return n, errors
@@ -144,7 +124,7 @@ def register(app: typer.Typer) -> None:
         """Check an indicator offline: lookalike sites, spoofed or foreign numbers, card BINs, risky apps."""
         if input_ is not None:
             try:
-                with _open_in(input_) as src, _open_out(output) as dst:
+                with open_text_in(input_) as src, open_out(output) as dst:
                     n, errors = check_jsonl(src, dst)
             except OSError as exc:
                 Console(stderr=True).print(f"[red]error:[/red] {exc}")

@@ -12,21 +12,17 @@ from __future__ import annotations
 
 import json
 import logging
-import os
-import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
+from fanzha.cli.jsonl_io import MAX_LINE_BYTES, capped_lines, numbered, open_bytes_in, open_out, write_record
+
 log = logging.getLogger(__name__)
 err_console = Console(stderr=True)
-
-MAX_LINE_BYTES = 1_000_000
 
 
 def record_for_line(raw: bytes, lineno: int, *, evidence: bool = False) -> dict[str, Any]:
@@ -74,54 +70,13 @@ def record_for_line(raw: bytes, lineno: int, *, evidence: bool = False) -> dict[
         return {"id": id_, "error": f"line {lineno}: internal error ({type(exc).__name__})"}
 
 
-@contextmanager
-def _open_in(path: str) -> Iterator[IO[bytes]]:
-    if path == "-":
-        yield sys.stdin.buffer
-        return
-    with Path(path).open("rb") as fh:
-        yield fh
-
-
-@contextmanager
-def _open_out(path: str) -> Iterator[IO[str]]:
-    """stdout, or a temporary file renamed over ``path`` only when the whole run succeeded (no half-written file)."""
-    if path == "-":
-        yield sys.stdout
-        return
-    target = Path(path)
-    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    try:
-        with tmp.open("w", encoding="utf-8") as fh:
-            yield fh
-        os.replace(tmp, target)
-    finally:
-        tmp.unlink(missing_ok=True)
-
-
-def _lines(fh: IO[bytes]) -> Iterator[bytes]:
-    """Lines of a binary stream; an over-long line is cut (and so reported as too long), never read whole."""
-    while True:
-        line = fh.readline(MAX_LINE_BYTES + 1)
-        if not line:
-            return
-        if len(line) > MAX_LINE_BYTES and not line.endswith(b"\n"):
-            while True:  # skip the rest of the over-long line
-                rest = fh.readline(MAX_LINE_BYTES)
-                if not rest or rest.endswith(b"\n"):
-                    break
-        yield line
-
-
 def run_batch(inp: str, out: str, *, evidence: bool = False, quiet: bool = False) -> tuple[int, int]:
     """Process a JSONL file; returns (records written, error records)."""
     n = errors = 0
-    with _open_in(inp) as fin, _open_out(out) as fout:
-        for lineno, raw in enumerate(_lines(fin), start=1):
-            if not raw.strip():
-                continue
+    with open_bytes_in(inp) as fin, open_out(out) as fout:
+        for lineno, raw in numbered(capped_lines(fin, MAX_LINE_BYTES)):
             rec = record_for_line(raw.rstrip(b"\r\n"), lineno, evidence=evidence)
-            fout.write(json.dumps(rec, ensure_ascii=False) + "\n")
+            write_record(fout, rec)
             n += 1
             errors += "error" in rec
             if not quiet and n % 100 == 0:

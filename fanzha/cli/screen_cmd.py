@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Annotated
 
@@ -16,6 +14,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from rich.text import Text
 
+from fanzha.cli.jsonl_io import count_lines, numbered, open_out, open_text_in, write_record
 from fanzha.domain import Verdict
 
 BATCH = 256
@@ -68,24 +67,6 @@ def render_verdict(text: str, v: Verdict, console: Console) -> None:
             console.print(f"  • {a}")
 
 
-@contextmanager
-def _open_in(path: str) -> Iterator[IO[str]]:
-    if path == "-":
-        yield sys.stdin
-    else:
-        with open(path, encoding="utf-8", errors="replace") as fh:
-            yield fh
-
-
-@contextmanager
-def _open_out(path: str) -> Iterator[IO[str]]:
-    if path == "-":
-        yield sys.stdout
-    else:
-        with open(path, "w", encoding="utf-8") as fh:
-            yield fh
-
-
 def _parse_line(line: str, lineno: int) -> object:
     try:
         item = json.loads(line)
@@ -127,30 +108,18 @@ def screen_jsonl(src: IO[str], dst: IO[str], *, kind: str = "auto", total: int |
                     rec = next(results)
                 if "error" in rec:
                     n_err += 1
-                dst.write(json.dumps(rec, ensure_ascii=False) + "\n")
+                write_record(dst, rec)
                 n_rec += 1
             progress.advance(task, len(batch))
             batch.clear()
 
-        for lineno, line in enumerate(src, 1):
-            if not line.strip():
-                continue
+        for lineno, line in numbered(src):
             batch.append(_parse_line(line, lineno))
             if len(batch) >= BATCH:
                 flush()
         flush()
         dst.flush()
     return n_rec, n_err
-
-
-def _count_lines(path: str) -> int | None:
-    if path == "-":
-        return None
-    try:
-        with open(path, "rb") as fh:
-            return sum(1 for line in fh if line.strip())
-    except OSError:
-        return None
 
 
 def register(app: typer.Typer) -> None:
@@ -179,8 +148,8 @@ def register(app: typer.Typer) -> None:
             if input != "-" and not Path(input).is_file():
                 err.print(f"[red]input file not found: {input}[/red]")
                 raise typer.Exit(2)
-            with _open_in(input) as src, _open_out(output) as dst:
-                n, bad = screen_jsonl(src, dst, kind=kind, total=_count_lines(input))
+            with open_text_in(input) as src, open_out(output) as dst:
+                n, bad = screen_jsonl(src, dst, kind=kind, total=count_lines(input))
             err.print(f"screened {n} records ({bad} with errors)")
             return
         if text is None:
