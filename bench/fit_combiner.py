@@ -16,45 +16,25 @@ Texts are read from settings.data_dir (../shared/data) and never written anywher
 from __future__ import annotations
 
 import argparse
-import json
 import math
 import random
-import sys
 import time
 from collections import Counter
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from _common import corpus_files, iter_records
 
-from fanzha.config import get_settings
 from fanzha.screen.engine import Engine, _load_indicators, _load_model
+from fanzha.screen.labels import map_label
 from fanzha.screen.rules import RuleSet
 
-FILES = [
-    "tft8_typed_fraud.jsonl",
-    "tft5_normal_dev.jsonl",
-    "fbs_sms.jsonl",
-    "call_transcripts.jsonl",
-    "dialogues_eval0902.jsonl",
-]
 TFT8_TYPES = {
     "贷款、代办信用卡、虚假征信类": {"贷款、代办信用卡类", "虚假征信类"},
 }
 
 
-def fbs_category(t: str | None) -> str:
-    t = t or ""
-    if t.startswith("FR:"):
-        return "fraud"
-    if t.startswith("AD:"):
-        return "spam"
-    if t.startswith("IL:"):
-        return "illegal"
-    return "normal"
-
-
 def sample(path: Path, n: int, seed: int = 7) -> list[dict[str, object]]:
-    rows = [json.loads(x) for x in path.open(encoding="utf-8") if x.strip()]
+    rows = list(iter_records(path))
     random.Random(seed).shuffle(rows)
     return rows[:n]
 
@@ -88,14 +68,12 @@ def main() -> None:
     ap.add_argument("--errors", type=int, default=0, help="print ids of N misclassified records per file")
     args = ap.parse_args()
 
-    data_dir = get_settings().data_dir
     rs = RuleSet.load()
     eng = Engine(rs, None if args.no_model else _load_model(), _load_indicators(), max_chars=10**6)
     print(f"rules: {rs.stats()}  model: {'none' if eng.model is None else type(eng.model).__name__}")
     X: list[tuple[float, float, float, float]] = []
     y: list[int] = []
-    for name in FILES:
-        path = data_dir / name
+    for name, path in corpus_files():
         if not path.exists():
             print(f"{name}: missing, skipped")
             continue
@@ -134,7 +112,11 @@ def main() -> None:
             for t in sorted(tot):
                 print(f"      {t:20s} {per[t] / tot[t]:.3f} (n={tot[t]})")
         if name.startswith("fbs"):
-            ok = sum(1 for r, v in zip(rows, verdicts, strict=True) if v.category.value == fbs_category(r.get("type")))  # type: ignore[arg-type]
+            ok = sum(
+                1
+                for r, v in zip(rows, verdicts, strict=True)
+                if v.category == map_label("fbs", r.get("type"), "")[0]  # type: ignore[arg-type]
+            )
             print(f"    category accuracy (FR->fraud, AD->spam, IL->illegal): {ok / len(rows):.3f}")
         if args.errors:
             bad = [r["id"] for r, p, t in zip(rows, pred, truth, strict=True) if p != t][: args.errors]

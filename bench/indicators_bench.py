@@ -16,28 +16,16 @@ a faster extractor that finds rubbish is no use.
 from __future__ import annotations
 
 import argparse
-import json
-import os
 import re
-import sys
 import time
 from collections import Counter
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
 import phonenumbers
+from _common import corpus_files, iter_records
 
 from fanzha.config import get_settings
 from fanzha.indicators import check, extract, screening_evidence
-
-FILES = [
-    "tft8_typed_fraud.jsonl",
-    "tft5_normal_dev.jsonl",
-    "fbs_sms.jsonl",
-    "call_transcripts.jsonl",
-    "dialogues_eval0902.jsonl",
-]
 
 NAIVE = {
     "url": re.compile(r"(?:https?://)?(?:[a-zA-Z0-9-]+\.)+[a-zA-Z]{2,}(?:/\S*)?"),
@@ -180,18 +168,14 @@ def quality(cases: list[tuple[str, set[tuple[str, str]]]]) -> None:
 
 def load(data_dir: Path, limit: int) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
-    for name in FILES:
-        p = data_dir / name
+    for name, p in corpus_files(data_dir):
         if not p.exists():
             continue
         texts: list[str] = []
-        with p.open(encoding="utf-8") as fh:
-            for line in fh:
-                if not line.strip():
-                    continue
-                texts.append(str(json.loads(line).get("text") or ""))
-                if limit and len(texts) >= limit:
-                    break
+        for rec in iter_records(p):
+            texts.append(str(rec.get("text") or ""))
+            if limit and len(texts) >= limit:
+                break
         out[name] = texts
     return out
 
@@ -243,7 +227,7 @@ def main() -> int:
     print("\n== labelled synthetic texts (quality, same run) ==")
     quality(synth_cases(args.synth))
 
-    data_dir = Path(os.environ.get("FANZHA_DATA_DIR", str(get_settings().data_dir)))
+    data_dir = get_settings().data_dir
     corpora = load(data_dir, args.limit)
     if not corpora:
         print(f"\n(corpora not found at {data_dir}: extraction benchmark skipped; set FANZHA_DATA_DIR)")
