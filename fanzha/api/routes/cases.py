@@ -6,12 +6,15 @@ analysts export and see clusters. Admin passes every check. Every read and write
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from decimal import Decimal
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Header, HTTPException, Query, Response, status
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
 
 from fanzha.api.deps import Page, PageDep, SessionDep, require_roles
 from fanzha.api.security import Role
@@ -65,6 +68,26 @@ def _not_found(case_id: int) -> HTTPException:
     return HTTPException(status.HTTP_404_NOT_FOUND, detail=f"case {case_id} not found")
 
 
+@contextmanager
+def _writing(session: Session, case_id: int | None = None) -> Iterator[None]:
+    """Around a write: on a refused write roll back and answer 404 (no such case), 409 (duplicate case number, stale
+    version), 422 (invalid indicator) or 503 (database busy)."""
+    try:
+        yield
+    except CaseNotFound as exc:
+        session.rollback()
+        raise (_not_found(case_id) if case_id is not None else HTTPException(404, detail=str(exc))) from exc
+    except (DuplicateCaseNo, VersionConflict) as exc:
+        session.rollback()
+        raise HTTPException(status.HTTP_409_CONFLICT, detail=str(exc)) from exc
+    except InvalidIndicator as exc:
+        session.rollback()
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, detail=str(exc)) from exc
+    except OperationalError as exc:
+        session.rollback()
+        raise _busy(exc) from exc
+
+
 class _Filters:
     def __init__(
         self,
@@ -90,23 +113,11 @@ FiltersDep = Annotated[_Filters, Depends()]
 
 @router.post("", response_model=CasePublic, status_code=201, summary="Create a case (shows its linked cases at once)")
 def create(case_in: CaseCreate, session: SessionDep, user: Writer) -> CasePublic:
-    try:
+    with _writing(session):
         case = create_case(session=session, case_in=case_in, actor=user)
-    except DuplicateCaseNo as exc:
-        session.rollback()
-        raise HTTPException(status.HTTP_409_CONFLICT, detail=str(exc)) from exc
-    except InvalidIndicator as exc:
-        session.rollback()
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, detail=str(exc)) from exc
-    except OperationalError as exc:
-        session.rollback()
-        raise _busy(exc) from exc
     out = case_public(case, actor=user, session=session, with_links=True)
-    try:
+    with _writing(session):
         session.commit()
-    except OperationalError as exc:
-        session.rollback()
-        raise _busy(exc) from exc
     return out
 
 
@@ -188,22 +199,10 @@ def patch(
             expected = int(if_match.strip().strip('W/"').strip('"'))
         except ValueError as exc:
             raise HTTPException(status.HTTP_400_BAD_REQUEST, detail="If-Match must be the case's version_id") from exc
-    try:
+    with _writing(session, case_id):
         case = update_case(session=session, case_id=case_id, case_in=case_in, actor=user, expected_version=expected)
         out = case_public(case, actor=user, session=session, with_links=True)
         session.commit()
-    except CaseNotFound as exc:
-        session.rollback()
-        raise _not_found(case_id) from exc
-    except VersionConflict as exc:
-        session.rollback()
-        raise HTTPException(status.HTTP_409_CONFLICT, detail=str(exc)) from exc
-    except InvalidIndicator as exc:
-        session.rollback()
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, detail=str(exc)) from exc
-    except OperationalError as exc:
-        session.rollback()
-        raise _busy(exc) from exc
     return out
 
 
