@@ -338,3 +338,12 @@ def rate_limited(request: Request) -> Response | None:
     resp = error_page(request, 429, "操作太频繁", f"你提交得太快了，请 {retry} 秒后再试。紧急情况请直接拨打 110。")
     resp.headers["Retry-After"] = str(retry)
     return resp
+
+
+async def throttled_form(request: Request) -> tuple[WebSession, dict[str, Any]] | Response:
+    """A form posted without a login (public forms, the login form): the rate limit first, then the CSRF-checked form.
+    (session, form), or the 429 / 413 / 400 / 403 page to return."""
+    limited = rate_limited(request)
+    if limited is not None:
+        return limited
+    return await check_csrf(request)

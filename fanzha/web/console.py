@@ -33,9 +33,9 @@ from fanzha.web.common import (
     need,
     parse_yuan,
     query,
-    rate_limited,
     redirect,
     render,
+    throttled_form,
     yuan,
 )
 
@@ -57,6 +57,17 @@ def _gate(request: Request, session: Session, page: str) -> tuple[Any, Response 
     if not allowed(user, page):
         return user, error_page(request, 403, "无权访问", "你的账号没有这个页面的权限。如需开通，请联系管理员。", user)
     return user, None
+
+
+async def _gate_post(request: Request, session: Session, page: str) -> tuple[Any, dict[str, Any]] | Response:
+    """A form posted to ``page``: (user, CSRF-checked form) when the user may open it; else the response to return."""
+    user, denied_resp = _gate(request, session, page)
+    if denied_resp is not None:
+        return denied_resp
+    got = await check_csrf(request)
+    if isinstance(got, Response):
+        return got
+    return user, got[1]
 
 
 def not_ready(request: Request, user: Any, exc: NotReady) -> Response:
@@ -87,10 +98,7 @@ def login_form(request: Request, session: Session = SessionDep) -> Response:
 
 @router.post("/login", response_class=HTMLResponse)
 async def login_submit(request: Request, session: Session = SessionDep) -> Response:
-    limited = rate_limited(request)  # password guessing is throttled like the public forms
-    if limited is not None:
-        return limited
-    got = await check_csrf(request)
+    got = await throttled_form(request)  # password guessing is throttled like the public forms
     if isinstance(got, Response):
         return got
     ws, form = got
@@ -228,13 +236,10 @@ def warnings_queue(request: Request, session: Session = SessionDep) -> Response:
 
 @router.post("/warnings/{warning_id}/action")
 async def warning_action(request: Request, warning_id: int, session: Session = SessionDep) -> Response:
-    user, denied_resp = _gate(request, session, "warnings")
-    if denied_resp is not None:
-        return denied_resp
-    got = await check_csrf(request)
-    if isinstance(got, Response):
-        return got
-    _, form = got
+    gated = await _gate_post(request, session, "warnings")
+    if isinstance(gated, Response):
+        return gated
+    user, form = gated
     try:
         wmod = need("fanzha.cases.warnings")
         schemas = need("fanzha.cases.warning_schemas")
@@ -595,13 +600,10 @@ def intake_form(request: Request, session: Session = SessionDep) -> Response:
 
 @router.post("/intake/extract", response_class=HTMLResponse)
 async def intake_extract(request: Request, session: Session = SessionDep) -> Response:
-    user, denied_resp = _gate(request, session, "intake")
-    if denied_resp is not None:
-        return denied_resp
-    got = await check_csrf(request)
-    if isinstance(got, Response):
-        return got
-    _, posted = got
+    gated = await _gate_post(request, session, "intake")
+    if isinstance(gated, Response):
+        return gated
+    user, posted = gated
     narrative = str(posted.get("narrative") or "").replace("\x00", "")
     if not narrative.strip():
         return _intake_page(request, user, form=_blank_case_form(), errors=["请先粘贴或输入报案人的陈述。"], status_code=400)
@@ -629,13 +631,10 @@ async def intake_extract(request: Request, session: Session = SessionDep) -> Res
 
 @router.post("/intake/save", response_class=HTMLResponse)
 async def intake_save(request: Request, session: Session = SessionDep) -> Response:
-    user, denied_resp = _gate(request, session, "intake")
-    if denied_resp is not None:
-        return denied_resp
-    got = await check_csrf(request)
-    if isinstance(got, Response):
-        return got
-    _, posted = got
+    gated = await _gate_post(request, session, "intake")
+    if isinstance(gated, Response):
+        return gated
+    user, posted = gated
     form = _form_from_post(posted)
     try:
         crud = need("fanzha.cases.crud")
@@ -878,13 +877,10 @@ FIELD_CSS = {"amount_yuan": "amount", "amounts": "amount", "transfers": "amount"
 @router.post("/cases/{case_id}/update")
 async def case_update(request: Request, case_id: int, session: Session = SessionDep) -> Response:
     """Status, recovered amount, suspects and added indicators, under the optimistic lock of crud.update_case."""
-    user, denied_resp = _gate(request, session, "cases")
-    if denied_resp is not None:
-        return denied_resp
-    got = await check_csrf(request)
-    if isinstance(got, Response):
-        return got
-    _, form = got
+    gated = await _gate_post(request, session, "cases")
+    if isinstance(gated, Response):
+        return gated
+    user, form = gated
     back = f"/console/cases/{case_id}"
     if not 0 < case_id <= MAX_ID:
         return error_page(request, 404, "案件不存在", f"没有编号为 {case_id} 的案件。", user)

@@ -14,13 +14,12 @@ from sqlalchemy.orm import Session
 from fanzha.config import get_settings
 from fanzha.web.common import (
     NotReady,
-    check_csrf,
     db_session,
     error_page,
     need,
     parse_yuan,
-    rate_limited,
     render,
+    throttled_form,
 )
 from fanzha.web.content import public_advice, scam_types
 from fanzha.web.highlight import Span, highlight, spans_from_evidence
@@ -154,10 +153,7 @@ def check_form(request: Request) -> Response:
 @router.post("/", response_class=HTMLResponse)
 @router.post("/check", response_class=HTMLResponse)
 async def check_submit(request: Request) -> Response:
-    limited = rate_limited(request)
-    if limited is not None:
-        return limited
-    got = await check_csrf(request)
+    got = await throttled_form(request)
     if isinstance(got, Response):
         return got
     _, form = got
@@ -199,10 +195,7 @@ def _report_error(request: Request, form: dict[str, Any], msg: str, status: int 
 
 @router.post("/report", response_class=HTMLResponse)
 async def report_submit(request: Request, session: Session = Depends(db_session)) -> Response:
-    limited = rate_limited(request)
-    if limited is not None:
-        return limited
-    got = await check_csrf(request)
+    got = await throttled_form(request)
     if isinstance(got, Response):
         return got
     _, form = got
