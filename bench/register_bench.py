@@ -13,6 +13,15 @@ leave identical registers and prints rows/s and the speed-up.
 
     .venv/bin/python bench/register_bench.py                 # 50,000 rows, SQLite and PostgreSQL
     .venv/bin/python bench/register_bench.py --rows 10000 --db sqlite
+
+Measured 2026-11-29 on the shared 2-core machine (50,000 rows, 43,611 distinct):
+
+    database    import                      row by row s   batched s  rows/s batched  speed-up
+    sqlite      first (empty register)             62.85        1.27          39,387     49.5x
+    sqlite      again (all existing)               62.93        1.80          27,731     34.9x
+    postgresql  first (empty register)            109.55        4.57          10,940     24.0x
+    postgresql  again (all existing)              113.81        3.48          14,348     32.7x
+    same register after both imports (both databases): True
 """
 
 from __future__ import annotations
