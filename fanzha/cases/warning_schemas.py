@@ -11,6 +11,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from fanzha.cases.schemas import MAX_YUAN
 from fanzha.domain import Typology
 
 LeadSource = Literal["screening", "bank", "citizen_report", "import", "manual"]
@@ -19,7 +20,6 @@ Outcome = Literal["reached", "fraud_confirmed", "not_fraud", "unreachable", "mon
 AgeBand = Literal["<18", "18-25", "26-35", "36-45", "46-55", "56-65", "65+"]
 ScreeningRisk = Literal["high", "medium", "low", "none"]
 
-MAX_YUAN = Decimal("10000000000")  # 100 亿: anything above is a typing error
 
 # Short names people type (and operator files use) -> the MPS typology value.
 TYPOLOGY_ALIASES: dict[str, str] = {

@@ -38,6 +38,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
+from fanzha.cases.schemas import fen_to_yuan, yuan_to_fen
 from fanzha.cases.warning_schemas import (
     ActionCreate,
     ActionPublic,
@@ -533,14 +534,6 @@ def lead_from_verdict(
 # Working a lead
 
 
-def _yuan_to_fen(v: Decimal) -> int:
-    return int((v * 100).to_integral_value())
-
-
-def fen_to_yuan(fen: int) -> Decimal:
-    return (Decimal(fen) / 100).quantize(Decimal("0.01"))
-
-
 def record_action(
     *, session: Session, warning_id: int, action_in: ActionCreate, actor: User, now: datetime | None = None
 ) -> WarningAction:
@@ -575,7 +568,7 @@ def record_action(
         if session.get(Case, action_in.case_id) is None:
             raise InvalidLead(f"case {action_in.case_id} not found")
         w.case_id = action_in.case_id
-    fen = _yuan_to_fen(action_in.loss_avoided)
+    fen = yuan_to_fen(action_in.loss_avoided)
     act = WarningAction(
         warning_id=w.id,
         action=action_in.action,
