@@ -1,4 +1,4 @@
-"""FastAPI dependencies: database session, current user, role checks, pagination.
+"""FastAPI dependencies: database session, current user, role checks, pagination; file downloads.
 
 Which database: ``get_db_url`` returns ``app.state.database_url`` when set, else ``settings.database_url``
 (``FANZHA_DATABASE_URL``). Tests point an app at their database with ``app.state.database_url = db_url`` (see the
@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import Annotated, Generic, TypeVar
 
-from fastapi import Depends, HTTPException, Query, Request, status
+from fastapi import Depends, HTTPException, Query, Request, Response, status
 from fastapi.security import OAuth2PasswordBearer
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
@@ -104,3 +104,15 @@ class Page(BaseModel, Generic[T]):
 
     data: list[T]
     count: int
+
+
+CSV_MEDIA_TYPE = "text/csv; charset=utf-8"
+
+
+def attachment(content: str, filename: str, media_type: str, headers: dict[str, str] | None = None) -> Response:
+    """A download: ``content`` served as the file ``filename`` (Content-Disposition: attachment), plus ``headers``."""
+    return Response(
+        content=content,
+        media_type=media_type,
+        headers={"Content-Disposition": f'attachment; filename="{filename}"', **(headers or {})},
+    )

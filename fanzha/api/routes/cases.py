@@ -16,7 +16,7 @@ from fastapi import APIRouter, Depends, Header, HTTPException, Query, Response, 
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
-from fanzha.api.deps import Page, PageDep, SessionDep, require_roles
+from fanzha.api.deps import CSV_MEDIA_TYPE, Page, PageDep, SessionDep, attachment, require_roles
 from fanzha.api.security import Role
 from fanzha.cases.audit import audit
 from fanzha.cases.crud import (
@@ -132,11 +132,7 @@ def list_(session: SessionDep, user: Reader, page: PageDep, filters: FiltersDep)
 def export(session: SessionDep, user: Exporter, filters: FiltersDep) -> Response:
     body, n = export_cases_csv(session=session, actor=user, **filters.values)
     session.commit()
-    return Response(
-        content="\ufeff" + body,
-        media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": 'attachment; filename="cases.csv"', "X-Row-Count": str(n)},
-    )
+    return attachment("\ufeff" + body, "cases.csv", CSV_MEDIA_TYPE, {"X-Row-Count": str(n)})
 
 
 @router.get("/clusters", response_model=list[ClusterPublic], summary="Clusters of cases linked by shared indicators")

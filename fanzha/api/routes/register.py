@@ -14,7 +14,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response, UploadFile, status
 from pydantic import BaseModel, Field
 
-from fanzha.api.deps import Page, PageDep, SessionDep, require_roles
+from fanzha.api.deps import CSV_MEDIA_TYPE, Page, PageDep, SessionDep, attachment, require_roles
 from fanzha.api.security import Role
 from fanzha.cases.audit import audit
 from fanzha.cases.register import (
@@ -123,11 +123,7 @@ def export_as_csv(session: SessionDep, user: Exporter, include_expired: bool = T
     rows = all_indicators(session, include_expired=include_expired)
     audit(session, actor=user, action="export", entity="indicator", entity_id=None, detail=f"csv rows={len(rows)}")
     session.commit()
-    return Response(
-        content=export_csv(rows),
-        media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": 'attachment; filename="indicators.csv"'},
-    )
+    return attachment(export_csv(rows), "indicators.csv", CSV_MEDIA_TYPE)
 
 
 @router.get("/export.json", summary="The register as a MISP-style event (Attribute list)")
@@ -135,10 +131,8 @@ def export_as_json(session: SessionDep, user: Exporter, include_expired: bool = 
     rows = all_indicators(session, include_expired=include_expired)
     audit(session, actor=user, action="export", entity="indicator", entity_id=None, detail=f"misp rows={len(rows)}")
     session.commit()
-    return Response(
-        content=json.dumps(export_misp(rows), ensure_ascii=False, indent=1),
-        media_type="application/json",
-        headers={"Content-Disposition": 'attachment; filename="indicators.misp.json"'},
+    return attachment(
+        json.dumps(export_misp(rows), ensure_ascii=False, indent=1), "indicators.misp.json", "application/json"
     )
 
 
