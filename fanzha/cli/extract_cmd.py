@@ -19,7 +19,15 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from fanzha.cli.jsonl_io import MAX_LINE_BYTES, capped_lines, numbered, open_bytes_in, open_out, write_record
+from fanzha.cli.jsonl_io import (
+    MAX_LINE_BYTES,
+    capped_lines,
+    numbered,
+    open_bytes_in,
+    open_out,
+    parse_object,
+    write_record,
+)
 
 log = logging.getLogger(__name__)
 err_console = Console(stderr=True)
@@ -37,12 +45,9 @@ def record_for_line(raw: bytes, lineno: int, *, evidence: bool = False) -> dict[
             line = raw.decode("utf-8")
         except UnicodeDecodeError:
             return {"id": None, "error": f"line {lineno}: not UTF-8"}
-        try:
-            obj = json.loads(line)
-        except json.JSONDecodeError as exc:
-            return {"id": None, "error": f"line {lineno}: not JSON ({exc.msg})"}
-        if not isinstance(obj, dict):
-            return {"id": None, "error": f"line {lineno}: expected a JSON object"}
+        obj = parse_object(line, lineno, bad_json="not JSON")
+        if isinstance(obj, str):
+            return {"id": None, "error": obj}
         id_ = obj.get("id")
         if isinstance(id_, (dict, list)):
             id_ = json.dumps(id_, ensure_ascii=False)[:200]

@@ -83,6 +83,17 @@ def numbered(lines: Iterable[_L]) -> Iterator[tuple[int, _L]]:
             yield lineno, line
 
 
+def parse_object(line: str | bytes, lineno: int, *, bad_json: str = "malformed JSON") -> dict[str, Any] | str:
+    """The JSON object on input line ``lineno``, or the error message for it (``bad_json`` names a parse failure)."""
+    try:
+        obj = json.loads(line)
+    except json.JSONDecodeError as exc:
+        return f"line {lineno}: {bad_json} ({exc.msg})"
+    if not isinstance(obj, dict):
+        return f"line {lineno}: expected a JSON object"
+    return obj
+
+
 def write_record(dst: IO[str], rec: dict[str, Any]) -> None:
     dst.write(json.dumps(rec, ensure_ascii=False) + "\n")
 

@@ -14,7 +14,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from rich.text import Text
 
-from fanzha.cli.jsonl_io import count_lines, numbered, open_out, open_text_in, write_record
+from fanzha.cli.jsonl_io import count_lines, numbered, open_out, open_text_in, parse_object, write_record
 from fanzha.domain import Verdict
 
 BATCH = 256
@@ -68,13 +68,8 @@ def render_verdict(text: str, v: Verdict, console: Console) -> None:
 
 
 def _parse_line(line: str, lineno: int) -> object:
-    try:
-        item = json.loads(line)
-    except json.JSONDecodeError as exc:
-        return {"id": None, "_error": f"line {lineno}: malformed JSON ({exc.msg})"}
-    if not isinstance(item, dict):
-        return {"id": None, "_error": f"line {lineno}: expected a JSON object"}
-    return item
+    item = parse_object(line, lineno)
+    return item if isinstance(item, dict) else {"id": None, "_error": item}
 
 
 def screen_jsonl(src: IO[str], dst: IO[str], *, kind: str = "auto", total: int | None = None) -> tuple[int, int]:
