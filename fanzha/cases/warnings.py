@@ -607,7 +607,8 @@ def queue(
 ) -> tuple[list[Warning], int]:
     """A queue: ``officer`` given → that officer's leads plus unassigned ones; None → every lead.
 
-    Order: overdue first, then grade 高 → 中 → 低, then due_at, then id.
+    Order: open leads first — overdue first, then grade 高 → 中 → 低, then due_at, then id; closed leads
+    (with ``include_closed``) after them, the most recently closed first.
     """
     now = as_utc(now or utcnow())
     conds = []
@@ -619,11 +620,13 @@ def queue(
     overdue_first = sa_case(((Warning.status != "closed") & (Warning.due_at < now), 0), else_=1)
     grade_order = sa_case({"高": 0, "中": 1, "低": 2}, value=Warning.grade, else_=3)
     closed_last = sa_case((Warning.status == "closed", 1), else_=0)
+    # NULL for open leads, so it only orders the closed ones (NULL placement then does not matter).
+    recently_closed = sa_case((Warning.status == "closed", Warning.closed_at), else_=None).desc()
     rows = session.scalars(
         select(Warning)
         .options(selectinload(Warning.actions))
         .where(*conds)
-        .order_by(closed_last, overdue_first, grade_order, Warning.due_at, Warning.id)
+        .order_by(closed_last, recently_closed, overdue_first, grade_order, Warning.due_at, Warning.id)
         .offset(max(0, offset))
         .limit(max(1, min(limit, 500)))
     ).all()

@@ -168,6 +168,11 @@ def test_queue_order_and_pagination(session: Session, make_user: Callable[..., A
     assert total == 5 and [w.id for w in page] == [unassigned_high.id, mid.id]
     all_rows, total_all = queue(session=session, officer=None, include_closed=True, now=now)
     assert total_all == 7 and all_rows[-1].id == closed.id and theirs.id in {w.id for w in all_rows}
+    # closed leads: the most recently closed first, whatever their due time
+    closed_later = mk(session, reason="普通", assigned_to=o.id, now=T0 + timedelta(minutes=2))  # due after `closed`
+    act(session, closed_later, o, T0 + timedelta(minutes=3), action="call", outcome="not_fraud")
+    all_rows, _ = queue(session=session, officer=None, include_closed=True, now=now)
+    assert [w.id for w in all_rows][-2:] == [closed_later.id, closed.id]
 
 
 def test_confirmed_register_number_raises_grade(session: Session, make_user: Callable[..., Any]) -> None:
