@@ -17,6 +17,9 @@ the model alone); fraud: score ≥ thresholds.fraud. A text is "illegal" when it
 thresholds.illegal and exceeds its fraud rule score by illegal_margin (unless the score is already high), "spam" when it is not fraud
 and its spam score reaches thresholds.spam (or the model says so), "normal" otherwise. Illegal / spam verdicts are not
 fraud (score kept below thresholds.fraud; illegal content is at least risk "low").
+Type of a fraud verdict (fanzha.screen.typology.choose_type): argmax_t R_t + model_type_bonus·P_model(t), R_t the capped
+score of typology t's own rules; the model votes when P(fraud) ≥ type_model_min_fraud (or no typology rule fired) and its
+type is not 其他; typologies with a composite or a rule hit of weight ≥ type_strong_rule are preferred (bench/typology_eval.py).
 
 Context (fanzha.screen.context): keywords inside negation / "described, not requested" scopes switch their rules off
 (negation_factor), and warning / news / official-sender-asking-nothing framing adds the penalty C.
@@ -404,11 +407,23 @@ class Engine:
         typ: str | None = None
         subtype: str | None = None
         if fraud:
+            strong = {
+                h.typology
+                for h in p.hits
+                if h.category == Category.FRAUD.value
+                and h.typology
+                and not h.negated
+                and eff[h.rule_id] > 0
+                and (h.kind == "composite" or eff[h.rule_id] >= cb.type_strong_rule)
+            }
             typ = choose_type(
                 typ_capped,
                 model_type=out.type if out is not None else None,
                 model_type_prob=out.type_prob if out is not None else 0.0,
                 model_bonus=cb.model_type_bonus,
+                model_fraud_prob=out.fraud_prob if out is not None else 0.0,
+                model_min_fraud=cb.type_model_min_fraud,
+                strong_types=strong,
             ) or Typology.OTHER.value
         cands = [
             h

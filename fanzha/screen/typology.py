@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 
 from fanzha.domain import Typology
 
@@ -61,12 +61,32 @@ def choose_type(
     model_type: str | None = None,
     model_type_prob: float = 0.0,
     model_bonus: float = 2.0,
+    model_fraud_prob: float = 1.0,
+    model_min_fraud: float = 0.0,
+    strong_types: Collection[str] = (),
 ) -> str | None:
-    """The typology with the highest (capped) rule score, plus the model's vote; None when nothing points anywhere."""
+    """The verdict's typology: argmax over typologies of ``S_t = R_t + model_bonus · P_model(t)``; None when nothing
+    points anywhere.
+
+    ``R_t`` is the capped score of the typology's own rules (generic rules carry no typology and never vote). The model
+    votes ``model_bonus · type_prob`` for its type when its type is not 其他 (a catch-all is no evidence for a family) and
+    either ``model_fraud_prob ≥ model_min_fraud`` or no typology rule fired (generic-only hits defer to the model: its
+    guess beats 其他; a hesitant model does not override rule evidence). ``strong_types`` (typologies with a composite or a high-weight
+    rule hit) restrict the choice to themselves: a strong specific rule wins over the model, weak keywords do not.
+    """
     scores = {t: s for t, s in rule_scores.items() if s > 0}
+    strong = [t for t in strong_types if t in scores]
     mt = parse_typology(model_type)
-    if mt is not None and model_type_prob > 0:
+    if (
+        mt is not None
+        and mt != Typology.OTHER
+        and model_type_prob > 0
+        and (model_fraud_prob >= model_min_fraud or not scores)
+        and (not strong or mt.value in strong)
+    ):
         scores[mt.value] = scores.get(mt.value, 0.0) + model_bonus * model_type_prob
+    if strong:
+        scores = {t: s for t, s in scores.items() if t in strong}
     if not scores:
         return None
     # deterministic tie-break: the order of the Typology enum
