@@ -2,8 +2,8 @@
 
     .venv/bin/python bench/typology_eval.py [--data DIR] [--grid]
 
-"before" = the previous type choice (argmax of capped rule score + 1.0 · P_model(type), the model always voting,
-no strong-rule preference); "after" = the parameters of fanzha/screen/config.yaml (combiner.model_type_bonus,
+"before" = the previous type choice, verbatim (``legacy_choose_type``: argmax of capped rule score + 1.0 · P_model(type),
+the model always voting, 其他 included, no strong-rule preference); "after" = the parameters of fanzha/screen/config.yaml (combiner.model_type_bonus,
 type_model_min_fraud, type_strong_rule; see fanzha.screen.typology.choose_type). Only the type choice differs, so
 fraud recall / FPR must be identical (printed to show it).
 
@@ -21,7 +21,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -31,15 +31,46 @@ sys.path.insert(0, str(ROOT))
 import numpy as np  # noqa: E402
 import yaml  # noqa: E402
 
+import fanzha.screen.engine as engine_mod  # noqa: E402
 from fanzha.config import get_settings  # noqa: E402
 from fanzha.domain import Verdict  # noqa: E402
 from fanzha.screen.engine import Engine, _load_indicators, _load_model  # noqa: E402
 from fanzha.screen.labels import DEFAULT_FILES  # noqa: E402
 from fanzha.screen.model import binary_metrics, macro_f1, training_corpus  # noqa: E402
 from fanzha.screen.rules import Combiner, RuleSet  # noqa: E402
+from fanzha.screen.typology import TYPOLOGIES, choose_type, parse_typology  # noqa: E402
 
 LEGACY = {"model_type_bonus": 1.0, "type_model_min_fraud": 0.0, "type_strong_rule": 1e9}
 DATA = ROOT / "tests/screen/data"
+
+
+def legacy_choose_type(
+    rule_scores: Mapping[str, float],
+    *,
+    model_type: str | None = None,
+    model_type_prob: float = 0.0,
+    model_bonus: float = 2.0,
+    **_: Any,
+) -> str | None:
+    """The type choice before this change (commit ac5bdc5), kept here only to measure against."""
+    scores = {t: s for t, s in rule_scores.items() if s > 0}
+    mt = parse_typology(model_type)
+    if mt is not None and model_type_prob > 0:
+        scores[mt.value] = scores.get(mt.value, 0.0) + model_bonus * model_type_prob
+    if not scores:
+        return None
+    return max(scores, key=lambda t: (scores[t], -TYPOLOGIES.index(t) if t in TYPOLOGIES else -99))
+
+
+def screen_as(name: str, eng: Engine, texts: list[str], kind: str = "auto") -> list[Verdict]:
+    """``eng.screen_many``; for "before" with the previous type choice swapped into the engine module."""
+    if name != "before":
+        return eng.screen_many(texts, kind)
+    engine_mod.choose_type = legacy_choose_type  # type: ignore[assignment]
+    try:
+        return eng.screen_many(texts, kind)
+    finally:
+        engine_mod.choose_type = choose_type
 
 
 def engine_with(base: Engine, **combiner: float) -> Engine:
@@ -104,7 +135,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         assert base.model is not None
         outs = base.model.analyse([tc.texts[i] for i in hidx], explain=False)
         model_pred = [o.type for o in outs]
-        results = {name: corpus_rows(e.screen_many(texts), files, y, types) for name, e in engines.items()}
+        results = {name: corpus_rows(screen_as(name, e, texts), files, y, types) for name, e in engines.items()}
         print(f"\nheld-out split: {len(hidx)} texts ({time.perf_counter() - t0:.0f}s)")
         print(f"{'file':28} {'config':12} {'recall':>7} {'FPR':>7} {'type-F1':>8} {'model type-F1':>14}")
         for f in sorted(set(files)):
@@ -132,8 +163,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         ("narratives_typed (fraud+type)", nar, "narrative"),
     ):
         cells = []
-        for e in engines.values():
-            vs = e.screen_many([x["text"] for x in items], kind)
+        for name, e in engines.items():
+            vs = screen_as(name, e, [x["text"] for x in items], kind)
             ok = sum(v.fraud and v.type == x["type"] for x, v in zip(items, vs, strict=True))
             cells.append(f"{ok}/{len(items)}")
         print(f"{label:34} " + " ".join(f"{c:>12}" for c in cells))

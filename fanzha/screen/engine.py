@@ -18,7 +18,7 @@ thresholds.illegal and exceeds its fraud rule score by illegal_margin (unless th
 and its spam score reaches thresholds.spam (or the model says so), "normal" otherwise. Illegal / spam verdicts are not
 fraud (score kept below thresholds.fraud; illegal content is at least risk "low").
 Type of a fraud verdict (fanzha.screen.typology.choose_type): argmax_t R_t + model_type_bonus·P_model(t), R_t the capped
-score of typology t's own rules; the model votes when P(fraud) ≥ type_model_min_fraud (or no typology rule fired) and its
+score of typology t's own rules (negated hits excluded); the model votes when P(fraud) ≥ type_model_min_fraud (or no typology rule fired) and its
 type is not 其他; typologies with a composite or a rule hit of weight ≥ type_strong_rule are preferred (bench/typology_eval.py).
 
 Context (fanzha.screen.context): keywords inside negation / "described, not requested" scopes switch their rules off
@@ -265,7 +265,7 @@ class Engine:
             eff[h.rule_id] = w
             key = (h.category, h.group)
             group_sum[key] = group_sum.get(key, 0.0) + w
-            if h.category == Category.FRAUD.value and h.typology:
+            if h.category == Category.FRAUD.value and h.typology and not h.negated:  # a warning names no family
                 typ_sum[h.typology] = typ_sum.get(h.typology, 0.0) + w
         capped: dict[str, float] = {}
         for (cat, group), s in group_sum.items():
