@@ -694,7 +694,14 @@ def seed(session: Session, *, now: datetime | None = None, seed: int = SEED) -> 
     now = now or datetime.now(UTC)
     users = _ensure_users(session)
     ids, confirmed_phones = _write_cases(session, _demo_cases(rng, now), users["desk"])
-    _demo_warnings(session, rng, now, users, ids, confirmed_phones)
+    # One INFO line per created lead is right for real leads, noise for 120 synthetic ones on the first start.
+    warnings_log = logging.getLogger("fanzha.cases.warnings")
+    level = warnings_log.level
+    warnings_log.setLevel(max(level, logging.WARNING))
+    try:
+        _demo_warnings(session, rng, now, users, ids, confirmed_phones)
+    finally:
+        warnings_log.setLevel(level)
     session.flush()
     return len(ids)
 
