@@ -23,11 +23,7 @@ _COMMAND_MODULES = (
 )
 
 for _mod in _COMMAND_MODULES:
-    try:
-        importlib.import_module(_mod).register(app)
-    except ModuleNotFoundError as exc:  # a capability not built yet must not break the others
-        if exc.name != _mod:
-            raise
+    importlib.import_module(_mod).register(app)
 
 
 def main() -> None:
