@@ -26,6 +26,9 @@ class Settings(BaseSettings):
     token_ttl_minutes: int = 8 * 60
     session_ttl_minutes: int = 30
     public_rate_limit_per_minute: int = 30
+    # Anonymous calls of the stateless API checks (screen, indicator check); callers with a token are not limited.
+    public_api_rate_limit_per_minute: int = 120
+    public_api_max_batch: int = 100
     max_text_chars: int = 100_000
 
     def check_production(self) -> None:

@@ -40,3 +40,14 @@ def read_jsonl(path: Path) -> Iterator[dict[str, object]]:
 def artifacts_dir() -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
+
+
+@pytest.fixture(autouse=True)
+def _fresh_anonymous_api_limiter() -> Iterator[None]:
+    """Each test starts with an empty anonymous-API rate-limit window (the limiter is per process)."""
+    from fanzha.api.deps import anonymous_api_limiter
+
+    anonymous_api_limiter.reset()
+    yield
+    anonymous_api_limiter.reset()
+

@@ -23,6 +23,7 @@ from fanzha.api.security import Role, user_for_token
 from fanzha.config import get_settings
 from fanzha.db.models import User
 from fanzha.db.session import SessionLocal
+from fanzha.ratelimit import RateLimiter
 
 MAX_PAGE_SIZE = 200
 DEFAULT_PAGE_SIZE = 50
@@ -64,6 +65,28 @@ def get_current_user(user: Annotated[User | None, Depends(get_optional_user)]) -
 
 CurrentUser = Annotated[User, Depends(get_current_user)]
 OptionalUser = Annotated[User | None, Depends(get_optional_user)]
+
+anonymous_api_limiter = RateLimiter()
+
+
+def anonymous_limits(request: Request, user: OptionalUser) -> int | None:
+    """For the public, stateless checks: anonymous callers are rate-limited per client IP (429 with Retry-After)
+    and get a smaller batch cap, which this returns; callers with a valid token get None (the route's own cap)."""
+    if user is not None:
+        return None
+    settings = get_settings()
+    key = request.client.host if request.client else "unknown"
+    if not anonymous_api_limiter.hit(key, settings.public_api_rate_limit_per_minute):
+        retry = anonymous_api_limiter.retry_after(key)
+        raise HTTPException(
+            status.HTTP_429_TOO_MANY_REQUESTS,
+            detail=f"too many anonymous requests: retry in {retry} s, or authenticate with a token",
+            headers={"Retry-After": str(retry)},
+        )
+    return settings.public_api_max_batch
+
+
+AnonymousBatchCap = Annotated[int | None, Depends(anonymous_limits)]
 
 
 def require_roles(*roles: str | Role) -> Callable[..., User]:

@@ -10,15 +10,14 @@ from __future__ import annotations
 
 import hmac
 import secrets
-import threading
 import time
-from collections import deque
 from dataclasses import dataclass, field
 
 from fastapi import Request, Response
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from fanzha.config import get_settings
+from fanzha.ratelimit import RateLimiter
 
 COOKIE_NAME = "fz_session"
 CSRF_FIELD = "csrf_token"
@@ -98,42 +97,6 @@ def load_session(request: Request) -> WebSession:
 
 def csrf_ok(ws: WebSession, submitted: str | None) -> bool:
     return bool(submitted) and hmac.compare_digest(ws.csrf, str(submitted))
-
-
-class RateLimiter:
-    """In-memory sliding window per key (the client IP): at most ``limit`` hits in the last ``window`` seconds."""
-
-    def __init__(self, window_seconds: float = 60.0) -> None:
-        self.window = window_seconds
-        self._hits: dict[str, deque[float]] = {}
-        self._lock = threading.Lock()
-
-    def hit(self, key: str, limit: int, now: float | None = None) -> bool:
-        """Record one hit; False when the key is over the limit (the hit is then not counted)."""
-        now = time.monotonic() if now is None else now
-        with self._lock:
-            q = self._hits.setdefault(key, deque())
-            while q and now - q[0] >= self.window:
-                q.popleft()
-            if len(q) >= limit:
-                return False
-            q.append(now)
-            if len(self._hits) > 50_000:  # bound memory: forget idle clients
-                for k in [k for k, v in self._hits.items() if not v or now - v[-1] >= self.window]:
-                    del self._hits[k]
-            return True
-
-    def retry_after(self, key: str, now: float | None = None) -> int:
-        now = time.monotonic() if now is None else now
-        with self._lock:
-            q = self._hits.get(key)
-            if not q:
-                return 0
-            return max(1, int(self.window - (now - q[0])) + 1)
-
-    def reset(self) -> None:
-        with self._lock:
-            self._hits.clear()
 
 
 public_limiter = RateLimiter()

@@ -11,6 +11,7 @@ from fastapi import APIRouter, HTTPException
 from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, ConfigDict, Field
 
+from fanzha.api.deps import AnonymousBatchCap
 from fanzha.indicators import CHECK_KINDS, check_item
 from fanzha.indicators.check import MAX_BATCH, MAX_VALUE_CHARS
 
@@ -32,13 +33,16 @@ def _check_batch(items: list[Any]) -> list[dict[str, Any]]:
 
 
 @router.post("/check")
-async def check_endpoint(req: CheckRequest) -> dict[str, Any]:
-    """Check one value (``{"value", "kind"?}``) or a batch (``{"items": [{"id", "value", "kind"?}]}``, at most 1000)."""
+async def check_endpoint(req: CheckRequest, anonymous_cap: AnonymousBatchCap) -> dict[str, Any]:
+    """Check one value (``{"value", "kind"?}``) or a batch (``{"items": [{"id", "value", "kind"?}]}``, at most 1000
+    with a token, fewer anonymously). Anonymous callers are rate-limited per client IP."""
     if (req.value is None) == (req.items is None):
         raise HTTPException(422, 'send either "value" or "items"')
     if req.items is not None:
-        if len(req.items) > MAX_BATCH:
-            raise HTTPException(413, f"too many items: {len(req.items)} (at most {MAX_BATCH} per request)")
+        cap = MAX_BATCH if anonymous_cap is None else min(MAX_BATCH, anonymous_cap)
+        if len(req.items) > cap:
+            who = "" if anonymous_cap is None else " without a token"
+            raise HTTPException(413, f"too many items: {len(req.items)} (at most {cap} per request{who})")
         return {"items": await run_in_threadpool(_check_batch, req.items)}
     assert req.value is not None
     if len(req.value) > MAX_VALUE_CHARS:

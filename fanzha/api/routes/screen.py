@@ -8,6 +8,7 @@ from fastapi import APIRouter, HTTPException
 from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, ConfigDict, Field
 
+from fanzha.api.deps import AnonymousBatchCap
 from fanzha.screen.engine import KINDS, ScreenInputError, TextTooLongError, get_engine, screen_records
 
 router = APIRouter(prefix="/api/v1", tags=["screen"])
@@ -24,16 +25,19 @@ class ScreenRequest(BaseModel):
 
 
 @router.post("/screen")
-async def screen_endpoint(req: ScreenRequest) -> dict[str, Any]:
-    """Screen one text (``{"text", "kind"?}``) or a batch (``{"items": [{"id", "text"}]}``, at most 1000)."""
+async def screen_endpoint(req: ScreenRequest, anonymous_cap: AnonymousBatchCap) -> dict[str, Any]:
+    """Screen one text (``{"text", "kind"?}``) or a batch (``{"items": [{"id", "text"}]}``, at most 1000 with a token,
+    fewer anonymously). Anonymous callers are rate-limited per client IP."""
     if req.kind not in KINDS:
         raise HTTPException(422, f"unknown kind {req.kind!r}; use one of {', '.join(KINDS)}")
     if (req.text is None) == (req.items is None):
         raise HTTPException(422, 'send either "text" or "items"')
     engine = get_engine()
     if req.items is not None:
-        if len(req.items) > MAX_BATCH:
-            raise HTTPException(413, f"too many items: {len(req.items)} (at most {MAX_BATCH} per request)")
+        cap = MAX_BATCH if anonymous_cap is None else min(MAX_BATCH, anonymous_cap)
+        if len(req.items) > cap:
+            who = "" if anonymous_cap is None else " without a token"
+            raise HTTPException(413, f"too many items: {len(req.items)} (at most {cap} per request{who})")
         total = sum(len(it["text"]) for it in req.items if isinstance(it, dict) and isinstance(it.get("text"), str))
         if total > MAX_BATCH_CHARS:
             raise HTTPException(413, f"batch too large: {total} characters (at most {MAX_BATCH_CHARS} per request)")
