@@ -114,35 +114,20 @@ def test_cli_db_upgrade_user_add(empty_db_url: str, monkeypatch) -> None:
     runner = CliRunner()
     r = runner.invoke(app, ["db", "upgrade", "--database-url", empty_db_url])
     assert r.exit_code == 0, r.output
-    r = runner.invoke(
-        app,
-        [
-            "user",
-            "add",
-            "officer1",
-            "--role",
-            "desk_officer",
-            "--password",
-            "long-enough-pw",
-            "--database-url",
-            empty_db_url,
-        ],
-    )
+    add_officer1 = [
+        "user",
+        "add",
+        "officer1",
+        "--role",
+        "desk_officer",
+        "--password",
+        "long-enough-pw",
+        "--database-url",
+        empty_db_url,
+    ]
+    r = runner.invoke(app, add_officer1)
     assert r.exit_code == 0, r.output
-    r = runner.invoke(
-        app,
-        [
-            "user",
-            "add",
-            "officer1",
-            "--role",
-            "desk_officer",
-            "--password",
-            "long-enough-pw",
-            "--database-url",
-            empty_db_url,
-        ],
-    )
+    r = runner.invoke(app, add_officer1)  # the same user again: refused
     assert r.exit_code == 1
     assert (
         runner.invoke(
