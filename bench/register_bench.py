@@ -43,41 +43,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from sqlalchemy import create_engine, select, text
 from sqlalchemy.orm import Session
 
-from fanzha.cases.register import ImportResult, IndicatorRow, apply_rows, parse_csv, upsert_indicator
+from fanzha.cases.register import ImportResult, IndicatorRow, apply_rows, apply_rows_one_by_one, parse_csv
 from fanzha.db.models import Indicator
 from fanzha.db.session import dispose_engine, session_scope, upgrade
 
 PG = os.environ.get("FANZHA_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
-
-
-def apply_rows_one_by_one(session: Session, rows: list[IndicatorRow]) -> ImportResult:
-    """The naive baseline: the earlier apply_rows, verbatim (a look-up and an upsert per row)."""
-    res = ImportResult()
-    seen: set[tuple[str, str]] = set()
-    for r in rows:
-        res.rows += 1
-        existed = (r.kind, r.value) in seen or session.scalar(
-            select(Indicator.id).where(Indicator.kind == r.kind, Indicator.value == r.value)
-        ) is not None
-        seen.add((r.kind, r.value))
-        row = upsert_indicator(
-            session,
-            kind=r.kind,
-            value=r.value,
-            normalized=True,
-            source=r.source,
-            status=r.status,
-            seen_at=r.last_seen or r.first_seen,
-            first_seen=r.first_seen,
-            report_count=r.report_count,
-            display_value=r.display_value,
-            expires_at=r.expires_at,
-            note=r.note,
-        )
-        res.updated += int(existed)
-        res.created += int(not existed)
-        res.allowlisted += int(row.status == "allowlisted")
-    return res
 
 
 def make_csv(n: int, seed: int = 5) -> bytes:

@@ -635,6 +635,38 @@ def apply_rows(session: Session, rows: Iterable[IndicatorRow]) -> ImportResult:
     return res
 
 
+def apply_rows_one_by_one(session: Session, rows: Iterable[IndicatorRow]) -> ImportResult:
+    """The reference path: the row-by-row merge the import did before it was batched (a look-up and an
+    ``upsert_indicator`` per row). Not used by the import itself; the tests check ``apply_rows`` against it and
+    bench/register_bench.py times it as the naive baseline."""
+    res = ImportResult()
+    seen: set[tuple[str, str]] = set()
+    for r in rows:
+        res.rows += 1
+        existed = (r.kind, r.value) in seen or session.scalar(
+            select(Indicator.id).where(Indicator.kind == r.kind, Indicator.value == r.value)
+        ) is not None
+        seen.add((r.kind, r.value))
+        row = upsert_indicator(
+            session,
+            kind=r.kind,
+            value=r.value,
+            normalized=True,
+            source=r.source,
+            status=r.status,
+            seen_at=r.last_seen or r.first_seen,
+            first_seen=r.first_seen,
+            report_count=r.report_count,
+            display_value=r.display_value,
+            expires_at=r.expires_at,
+            note=r.note,
+        )
+        res.updated += int(existed)
+        res.created += int(not existed)
+        res.allowlisted += int(row.status == "allowlisted")
+    return res
+
+
 def import_bytes(session: Session, data: bytes, *, fmt: str, source: str = "import") -> ImportResult:
     """Parse (all rows validated first) and merge; raises ImportFailed before writing anything on a bad row."""
     if fmt == "csv":

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select
 
 from fanzha.cases import register
-from fanzha.cases.register import IndicatorRow, apply_rows, upsert_indicator
+from fanzha.cases.register import IndicatorRow, apply_rows, apply_rows_one_by_one
 from fanzha.db.models import Indicator
 from fanzha.db.session import session_scope
 
@@ -45,31 +45,8 @@ def _rows(rng: random.Random, n: int) -> list[IndicatorRow]:
 
 def _one_by_one(session, rows: list[IndicatorRow]) -> tuple[int, int, int]:
     """The reference: the row-by-row merge the import did before it was batched."""
-    created = updated = allow = 0
-    seen: set[tuple[str, str]] = set()
-    for r in rows:
-        existed = (r.kind, r.value) in seen or session.scalar(
-            select(Indicator.id).where(Indicator.kind == r.kind, Indicator.value == r.value)
-        ) is not None
-        seen.add((r.kind, r.value))
-        row = upsert_indicator(
-            session,
-            kind=r.kind,
-            value=r.value,
-            normalized=True,
-            source=r.source,
-            status=r.status,
-            seen_at=r.last_seen or r.first_seen,
-            first_seen=r.first_seen,
-            report_count=r.report_count,
-            display_value=r.display_value,
-            expires_at=r.expires_at,
-            note=r.note,
-        )
-        updated += int(existed)
-        created += int(not existed)
-        allow += int(row.status == "allowlisted")
-    return created, updated, allow
+    res = apply_rows_one_by_one(session, rows)
+    return res.created, res.updated, res.allowlisted
 
 
 def _table(session, since: datetime) -> dict:
