@@ -15,7 +15,7 @@ import os
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import typer
 from rich.console import Console
@@ -316,6 +316,33 @@ def _actor(session: Session, username: str | None, *, roles: tuple[str, ...] = (
     return u
 
 
+def _error_exit(message: object, code: int, cause: BaseException) -> NoReturn:
+    """Print ``message`` in red and exit with ``code`` (1: the input was refused, nothing written; 2: bad usage)."""
+    console.print(f"[red]{message}[/red]")
+    raise typer.Exit(code) from cause
+
+
+def _check_format(fmt: str) -> None:
+    if fmt not in ("csv", "json"):
+        console.print(f"[red]--format must be csv or json, not {fmt!r}[/red]")
+        raise typer.Exit(2)
+
+
+def _audit_cli(session: Session, actor: User | None, *, action: str, entity: str, detail: str) -> None:
+    """One audit row for a CLI action on many entities (recorded as ``cli`` when no --user is given)."""
+    from fanzha.cases.audit import audit
+
+    audit(
+        session,
+        actor=actor,
+        action=action,
+        entity=entity,
+        entity_id=None,
+        username=None if actor else "cli",
+        detail=detail,
+    )
+
+
 def _date(value: str | None, what: str) -> date | None:
     if not value:
         return None
@@ -354,11 +381,9 @@ def _register_warnings(app: typer.Typer) -> None:
                 actor = _actor(s, user, roles=("warning_officer", "bank_teller"))
                 res = import_leads_csv(session=s, data=data, actor=actor, source=source, provider=provider)  # type: ignore[arg-type]
         except CsvImportError as exc:
-            console.print(f"[red]import refused, nothing written: {exc}[/red]")
-            raise typer.Exit(1) from exc
+            _error_exit(f"import refused, nothing written: {exc}", 1, exc)
         except LeadConflict as exc:
-            console.print(f"[red]{exc}[/red]")
-            raise typer.Exit(1) from exc
+            _error_exit(exc, 1, exc)
         _out().print(f"rows {res.rows}, created {res.created}, duplicates {res.duplicates}")
 
     @w_app.command("queue")
@@ -373,7 +398,6 @@ def _register_warnings(app: typer.Typer) -> None:
         """The queue: overdue first (red), then 高 → 中 → 低, then due time. Personal data masked by default."""
         from rich.table import Table
 
-        from fanzha.cases.audit import audit
         from fanzha.cases.warnings import LOCAL_TZ, as_utc, queue, to_public, utcnow
         from fanzha.db.session import session_scope
         from fanzha.privacy import mask_name, mask_phone
@@ -384,13 +408,11 @@ def _register_warnings(app: typer.Typer) -> None:
             officer = _actor(s, user, roles=("warning_officer",))
             rows, total = queue(session=s, officer=officer, include_closed=include_closed, limit=limit, now=now)
             pubs = [to_public(w, now=now) for w in rows]
-            audit(
+            _audit_cli(
                 s,
-                actor=officer,
+                officer,
                 action="read",
                 entity="warning",
-                entity_id=None,
-                username=None if officer else "cli",
                 detail=f"cli queue ids=[{','.join(str(p.id) for p in pubs)}] personal={'clear' if show_personal else 'masked'}",
             )
         if as_json:
@@ -457,8 +479,7 @@ def _register_stats(app: typer.Typer) -> None:
             with session_scope(url) as s:
                 res = case_stats(s, period=period, date_from=lo, date_to=hi)
         except StatsError as exc:
-            console.print(f"[red]{exc}[/red]")
-            raise typer.Exit(2) from exc
+            _error_exit(exc, 2, exc)
         if as_json:
             _out().print_json(_dump(res))
             return
@@ -504,8 +525,7 @@ def _register_stats(app: typer.Typer) -> None:
                     s, window_days=window_days, min_growth=min_growth, min_count=min_count, source=source
                 )
         except StatsError as exc:
-            console.print(f"[red]{exc}[/red]")
-            raise typer.Exit(2) from exc
+            _error_exit(exc, 2, exc)
         if as_json:
             _out().print_json(_dump([r.to_record() for r in res]))
             return
@@ -529,7 +549,6 @@ def _register_indicators(app: typer.Typer) -> None:
         database_url: str | None = DB_OPT,
     ) -> None:
         """Merge a file into the register: validated completely first, one transaction, idempotent."""
-        from fanzha.cases.audit import audit
         from fanzha.cases.register import MAX_IMPORT_BYTES, ImportFailed, import_bytes
         from fanzha.db.session import session_scope, upgrade
 
@@ -539,27 +558,22 @@ def _register_indicators(app: typer.Typer) -> None:
             raise typer.Exit(1)
         if fmt == "auto":
             fmt = "json" if file.suffix.lower() == ".json" or data.lstrip()[:1] in (b"{", b"[") else "csv"
-        if fmt not in ("csv", "json"):
-            console.print(f"[red]--format must be csv or json, not {fmt!r}[/red]")
-            raise typer.Exit(2)
+        _check_format(fmt)
         url = _use_database(database_url)
         upgrade(url)
         try:
             with session_scope(url) as s:
                 actor = _actor(s, user)
                 res = import_bytes(s, data, fmt=fmt, source=source)
-                audit(
+                _audit_cli(
                     s,
-                    actor=actor,
+                    actor,
                     action="import",
                     entity="indicator",
-                    entity_id=None,
-                    username=None if actor else "cli",
                     detail=f"cli {fmt} rows={res.rows} created={res.created} updated={res.updated}",
                 )
         except ImportFailed as exc:
-            console.print(f"[red]import refused, nothing written: {exc}[/red]")
-            raise typer.Exit(1) from exc
+            _error_exit(f"import refused, nothing written: {exc}", 1, exc)
         _out().print(f"rows {res.rows}, created {res.created}, updated {res.updated}, allowlisted {res.allowlisted}")
 
     @i_app.command("export")
@@ -571,27 +585,16 @@ def _register_indicators(app: typer.Typer) -> None:
         database_url: str | None = DB_OPT,
     ) -> None:
         """Export the whole register (CSV re-importable with ``indicators import``)."""
-        from fanzha.cases.audit import audit
         from fanzha.cases.register import all_indicators, export_csv, export_misp
         from fanzha.db.session import session_scope
 
-        if fmt not in ("csv", "json"):
-            console.print(f"[red]--format must be csv or json, not {fmt!r}[/red]")
-            raise typer.Exit(2)
+        _check_format(fmt)
         url = _use_database(database_url)
         with session_scope(url) as s:
             actor = _actor(s, user)
             rows = all_indicators(s, include_expired=include_expired)
             text = export_csv(rows) if fmt == "csv" else _dump(export_misp(rows))
-            audit(
-                s,
-                actor=actor,
-                action="export",
-                entity="indicator",
-                entity_id=None,
-                username=None if actor else "cli",
-                detail=f"cli {fmt} rows={len(rows)}",
-            )
+            _audit_cli(s, actor, action="export", entity="indicator", detail=f"cli {fmt} rows={len(rows)}")
         _write_file(output, text)
         _out().print(f"{len(rows)} indicators written to {output}")
 
