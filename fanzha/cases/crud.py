@@ -164,13 +164,14 @@ def create_case(*, session: Session, case_in: CaseCreate, actor: User | None) ->
     if case_in.victim is not None:
         case.victim = _victim(case_in.victim)
     _add_transfers(case, case_in.transfers)
+    duplicate = f"case number {case.case_no!r} already exists"
     if session.scalar(select(Case.id).where(Case.case_no == case.case_no)) is not None:
-        raise DuplicateCaseNo(f"case number {case.case_no!r} already exists")
+        raise DuplicateCaseNo(duplicate)
     session.add(case)
     try:
         session.flush()
     except IntegrityError as exc:
-        raise DuplicateCaseNo(f"case number {case.case_no!r} already exists") from exc
+        raise DuplicateCaseNo(duplicate) from exc
     link_indicators(session, case, [*case_in.indicator_refs(), *_transfer_refs(case_in.transfers)], seen_at=reported)
     audit(session, actor=actor, action="create", entity="case", entity_id=case.id, detail=f"case_no={case.case_no}")
     if case.victim_id is not None:
@@ -376,23 +377,14 @@ def retry_on_conflict(fn: Callable[[Session], T], *, url: str | None = None, att
 def victim_public(v: Victim | None, *, masked: bool) -> VictimPublic | None:
     if v is None:
         return None
-    if masked:
-        return VictimPublic(
-            id=v.id,
-            name=mask_name(v.name) or None,
-            age_band=v.age_band,
-            gender=v.gender,
-            occupation=v.occupation,
-            contact_phone=mask_phone(v.contact_phone) or None,
-            masked=True,
-        )
     return VictimPublic(
         id=v.id,
-        name=v.name,
+        name=(mask_name(v.name) or None) if masked else v.name,
         age_band=v.age_band,
         gender=v.gender,
         occupation=v.occupation,
-        contact_phone=v.contact_phone,
+        contact_phone=(mask_phone(v.contact_phone) or None) if masked else v.contact_phone,
+        masked=masked,
     )
 
 
@@ -521,9 +513,9 @@ def export_cases_csv(*, session: Session, actor: User | None, **filters: Any) ->
             break
     rows = rows[:MAX_EXPORT_ROWS]
     ids = [c.id for c in rows]
+    chunks = [ids[i : i + 1000] for i in range(0, len(ids), 1000)]  # bounded IN lists
     links: dict[int, list[tuple[str, str]]] = {}
-    for i in range(0, len(ids), 1000):
-        chunk = ids[i : i + 1000]
+    for chunk in chunks:
         stmt = (
             select(CaseIndicator.case_id, Indicator.kind, Indicator.value)
             .join(Indicator, Indicator.id == CaseIndicator.indicator_id)
@@ -533,8 +525,7 @@ def export_cases_csv(*, session: Session, actor: User | None, **filters: Any) ->
         for cid, kind, value in session.execute(stmt):
             links.setdefault(cid, []).append((kind, value))
     transfers: dict[int, list[str]] = {}
-    for i in range(0, len(ids), 1000):
-        chunk = ids[i : i + 1000]
+    for chunk in chunks:
         for cid, payee in session.execute(
             select(Transfer.case_id, Transfer.payee_account).where(Transfer.case_id.in_(chunk)).order_by(Transfer.id)
         ):
