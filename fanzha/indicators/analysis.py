@@ -193,6 +193,12 @@ def _imitates(b: Brand) -> dict[str, str]:
     return {"brand": b.brand, "official": b.domains[0]}
 
 
+def _flag_imitation(a: Analysis, id_: str, why: str, b: Brand) -> None:
+    """Record a look-alike finding and which official site it imitates."""
+    a.add(id_, why)
+    a.details["imitates"] = _imitates(b)
+
+
 def _brand_checks(a: Analysis, host: str, sub: str, dom: str, suf: str) -> None:
     kw, labels = _brand_tokens()
     unicode_dom = unconfuse(decode_host(dom)) if dom.startswith("xn--") else dom
@@ -201,40 +207,44 @@ def _brand_checks(a: Analysis, host: str, sub: str, dom: str, suf: str) -> None:
     if sub:
         for off, b in official_domains().items():
             if sub == off or sub.endswith("." + off) or ("." + off + ".") in ("." + sub + "."):
-                a.add(
+                _flag_imitation(
+                    a,
                     "URL_BRAND_IN_SUBDOMAIN",
                     f"官方域名 {off}（{b.brand}）只是无关域名 {dom}.{suf} 的子域名前缀，属仿冒网站",
+                    b,
                 )
-                a.details["imitates"] = _imitates(b)
                 return
         for lab in re.split(r"[.\-_]+", sub):
             if lab in kw and (len(lab) >= 3):
                 b = kw[lab]
-                a.add(
+                _flag_imitation(
+                    a,
                     "URL_BRAND_IN_SUBDOMAIN",
                     f"品牌名 {lab}（{b.brand}）出现在无关域名 {dom}.{suf} 的子域名里，属仿冒网站",
+                    b,
                 )
-                a.details["imitates"] = _imitates(b)
                 return
     # 2. exact official label under another suffix: icbc.cc, taobao.top  (tld swap)
     if dom in labels:
         b = labels[dom]
-        a.add(
+        _flag_imitation(
+            a,
             "URL_TLD_SWAP" if len(dom) > 3 else "URL_SHORT_BRAND_TOKEN",
             f"{dom}.{suf} 抄用了{b.brand}官方域名 {b.domains[0]} 的名字，但后缀不同",
+            b,
         )
-        a.details["imitates"] = _imitates(b)
         return
     # 3. homoglyphs / punycode: аpple.com, 1cbc.com.cn, taoba0.com
     sk = skeleton(unicode_dom)
     hit = _label_skeletons().get(sk)
     for lab, b in [hit] if hit else []:
         if dom != lab:
-            a.add(
+            _flag_imitation(
+                a,
                 "URL_HOMOGLYPH",
                 f"{decode_host(dom)} 用形近字符冒充 {lab}（{b.brand}，官方 {b.domains[0]}）",
+                b,
             )
-            a.details["imitates"] = _imitates(b)
             return
     # 4a. an official service number as the name: 95588-vip.com, kf95533.top
     offi = official_numbers()
@@ -242,21 +252,23 @@ def _brand_checks(a: Analysis, host: str, sub: str, dom: str, suf: str) -> None:
         o = offi.get(num)
         ob = _brand_by_name(o.owner) if o else None
         if o and ob and ob.category in ("bank", "payment", "ecommerce", "courier", "operator", "transport"):
-            a.add(
+            _flag_imitation(
+                a,
                 "URL_BRAND_LOOKALIKE",
                 f"域名 {dom}.{suf} 用{o.owner}的客服号码 {num} 作名字，但不是其官方域名 {ob.domains[0]}",
+                ob,
             )
-            a.details["imitates"] = _imitates(ob)
             return
     # 4b. brand + word: taobao-refund.cc, icbc-verify.com, cmbchina-bank.net, boczs.com
     for t in tokens:
         if t in kw:
             b = kw[t]
-            a.add(
+            _flag_imitation(
+                a,
                 "URL_BRAND_LOOKALIKE" if len(t) > 3 else "URL_SHORT_BRAND_TOKEN",
                 f"域名 {dom}.{suf} 夹带品牌名 {t}（{b.brand}），但不是其官方域名 {b.domains[0]}",
+                b,
             )
-            a.details["imitates"] = _imitates(b)
             return
     # 5. typosquatting: omission, repetition, transposition, replacement (edit distance). Before substring
     #    matches: cmbchian is CMB's cmbchina, not CMBC's cmbc.
@@ -267,27 +279,30 @@ def _brand_checks(a: Analysis, host: str, sub: str, dom: str, suf: str) -> None:
             if len(lab) < 4 or t == lab or t in labels:
                 continue
             if _typo_of(t, lab):
-                a.add(
+                _flag_imitation(
+                    a,
                     "URL_TYPOSQUAT",
                     f"{t} 与 {lab}（{b.brand}，官方 {b.domains[0]}）只差一两个字母，属仿冒域名",
+                    b,
                 )
-                a.details["imitates"] = _imitates(b)
                 return
     for k, b in kw.items():
         if len(k) >= 4 and k in unicode_dom and k != unicode_dom:
-            a.add(
+            _flag_imitation(
+                a,
                 "URL_BRAND_LOOKALIKE",
                 f"域名 {dom}.{suf} 夹带品牌名 {k}（{b.brand}），但不是其官方域名 {b.domains[0]}",
+                b,
             )
-            a.details["imitates"] = _imitates(b)
             return
     for lab, b in labels.items():
         if len(lab) == 3 and unicode_dom.startswith(lab) and 4 <= len(unicode_dom) <= 6 and unicode_dom[3:].isalpha():
-            a.add(
+            _flag_imitation(
+                a,
                 "URL_SHORT_BRAND_TOKEN",
                 f"{dom} = {b.brand}的缩写 {lab} + 其他字母，但不是其官方域名 {b.domains[0]}",
+                b,
             )
-            a.details["imitates"] = _imitates(b)
             return
 
 
@@ -585,11 +600,7 @@ def analyse_wechat(value: str) -> Analysis:
     if brand is None:
         brand = next((b for k, b in kw.items() if len(k) >= 4 and k in wid), None)
     if brand and _IMPERSONATION.search(wid):
-        a.add(
-            "WECHAT_BRAND_IMPERSONATION",
-            f"个人微信号冒充{brand.brand}客服",
-        )
-        a.details["imitates"] = {"brand": brand.brand, "official": brand.domains[0]}
+        _flag_imitation(a, "WECHAT_BRAND_IMPERSONATION", f"个人微信号冒充{brand.brand}客服", brand)
     return a
 
 
