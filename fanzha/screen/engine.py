@@ -292,7 +292,7 @@ class Engine:
                     continue
                 seen_lines.add(ln)
                 ev.append(
-                    Evidence(
+                    Evidence.trusted(
                         source="rule",
                         id=h.rule_id,
                         span=o,
@@ -311,7 +311,7 @@ class Engine:
             if h.negated and h.kind == "rule":
                 o = orig(h.span)
                 ev.append(
-                    Evidence(
+                    Evidence.trusted(
                         source="context",
                         id="CTX_NEGATION",
                         span=o,
@@ -326,7 +326,7 @@ class Engine:
         for sig in p.ctx.signals:
             so = sig.span
             ev.append(
-                Evidence(
+                Evidence.trusted(
                     source="context",
                     id=sig.id,
                     span=so,
@@ -358,7 +358,7 @@ class Engine:
             if m_logit > 0 and cb.model_min_chars > 0:
                 m_logit *= min(1.0, len(n.text.strip()) / cb.model_min_chars)
             ev.append(
-                Evidence(
+                Evidence.trusted(
                     source="model",
                     id="MODEL_FRAUD_PROB",
                     weight=round((cb.model if m_logit >= 0 else cb.model_negative) * m_logit, 4),
@@ -371,7 +371,7 @@ class Engine:
                     continue
                 o = orig((f.start, f.end))
                 ev.append(
-                    Evidence(
+                    Evidence.trusted(
                         source="model",
                         id=f"ngram:{f.ngram}",
                         span=o,
@@ -435,7 +435,7 @@ class Engine:
             subtype = max(cands, key=lambda h: (eff[h.rule_id], h.rule_id)).subtype
 
         advice = advice_for(category=category.value, typology=typ, risk=risk.value, rule_advice=rule_advice)
-        return Verdict(
+        return Verdict.trusted(
             fraud=fraud,
             risk=risk,
             score=round(score, 4),
