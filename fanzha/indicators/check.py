@@ -136,6 +136,45 @@ def _brand_names() -> tuple[re.Pattern[str], dict[str, Brand]]:
     return rx, index
 
 
+@lru_cache(maxsize=1)
+def _brand_automaton() -> Any:
+    import ahocorasick
+
+    auto = ahocorasick.Automaton()
+    for name in _brand_names()[1]:
+        auto.add_word(name, len(name))
+    auto.make_automaton()
+    return auto
+
+
+# characters whose case-insensitive matching is NOT plain lower-case equality (cased letters outside ASCII: full-width
+# Ａ, Greek, the Kelvin sign ...): texts holding one take the plain regex scan
+_IRREGULAR_CASE = re.compile(r"[^\x00-\x7f\u2000-\u206f\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff01-\uff20\uff3b-\uff40\uff5b-\uffef]")
+
+
+def _claimed_brands(text: str) -> set[Brand]:
+    """The organisations the text names: the brands of ``_brand_names()``'s regex matches (finditer, leftmost,
+    longest name first, ASCII names on word boundaries).
+
+    The regex (60+ alternatives, case-insensitive) costs ~50 µs per message when run over every position; here it is
+    only tried where a name occurs at all (one Aho-Corasick pass over the lower-cased text), in the same order, so
+    the matches are exactly those of ``finditer``."""
+    name_rx, name_index = _brand_names()
+    if _IRREGULAR_CASE.search(text):
+        return {name_index[m.group().lower()] for m in name_rx.finditer(text)}
+    starts = sorted({end - n + 1 for end, n in _brand_automaton().iter(text.lower())})
+    out: set[Brand] = set()
+    pos = 0
+    for s in starts:
+        if s < pos:
+            continue
+        m = name_rx.match(text, s)
+        if m:
+            out.add(name_index[m.group().lower()])
+            pos = m.end()
+    return out
+
+
 def _ev(f_id: str, why: str, ind: Indicator, typology: str | None = None) -> Evidence:
     """Evidence for signal ``f_id`` (weight from data/signals.yaml) on indicator ``ind``."""
     w = signal(f_id).weight
@@ -181,8 +220,7 @@ def screening_evidence(text: str) -> list[Evidence]:
         fired.add(family)
         out.append(ev)
 
-    name_rx, name_index = _brand_names()
-    claimed = {name_index[m.group().lower()] for m in name_rx.finditer(text)} if inds else set()
+    claimed = _claimed_brands(text) if inds else set()
 
     for ind in inds:
         ctx = ind.context or {}
