@@ -245,7 +245,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         te = np.flatnonzero(is_corpus & (fold == j))
         tr = np.concatenate([np.flatnonzero(is_corpus & (fold != j)), syn_rows])
         m = fit(tr)
-        P, types, _ = m.predict_counts(counts[te])
+        P, types, _ = m.predict_counts(counts[te], [tc.texts[i] for i in te])
         oof[te] = P[:, 0]
         for i, t in zip(te, types, strict=True):
             oof_type[i] = t
@@ -261,7 +261,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         te = np.flatnonzero(files == f)
         tr = np.flatnonzero(files != f)
         m = fit(tr)
-        P, types, _ = m.predict_counts(counts[te])
+        P, types, _ = m.predict_counts(counts[te], [tc.texts[i] for i in te])
         score = np.zeros(len(tc.texts))
         score[te] = P[:, 0]
         tp: list[str | None] = [None] * len(tc.texts)
@@ -280,7 +280,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     eng_ops: dict[str, Any] = {}
     engine_available = False
     if shipped is not None:
-        P, types, _ = shipped.predict_counts(counts[hidx])
+        P, types, _ = shipped.predict_counts(counts[hidx], [tc.texts[i] for i in hidx])
         sc = np.zeros(len(tc.texts))
         sc[hidx] = P[:, 0]
         tp = [None] * len(tc.texts)

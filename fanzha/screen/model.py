@@ -28,7 +28,7 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
-from fanzha.domain import Category
+from fanzha.domain import Category, Typology
 from fanzha.screen.features import Featurizer
 from fanzha.screen.model_api import ModelFeature, ModelOutput
 
@@ -63,7 +63,10 @@ class CharNgramModel:
 
     Hyper-parameters: ``n_bits`` (2**n_bits hashed features), ``ngram_max`` (char 1..ngram_max-grams),
     ``fold_digits``, ``use_idf``, ``alpha`` (L2 of the fraud head), ``type_alpha`` (L2 of the category and typology
-    heads), ``epochs`` (SGD passes), ``calibration_folds`` (out-of-fold Platt scaling; < 2 = on the training
+    heads), ``type_class_weight`` (None or "balanced": class weights of the typology head), ``type_keyword_split``
+    (the typology head's 贷款 and 征信 classes are decided together, then split by the labelling rule
+    :func:`fanzha.screen.labels.split_loan_credit`: the training labels of that pair ARE that rule, so a linear head
+    only approximates what the rule says exactly), ``epochs`` (SGD passes), ``calibration_folds`` (out-of-fold Platt scaling; < 2 = on the training
     scores), ``max_explained`` (n-grams per explanation), ``explain_min_prob`` (texts below this P(fraud) get no
     explanation: nothing in them argues for fraud; saves time in bulk screening), ``random_state``.
     """
@@ -77,6 +80,8 @@ class CharNgramModel:
         use_idf: bool = True,
         alpha: float = 2e-6,
         type_alpha: float = 1e-6,
+        type_class_weight: str | None = None,
+        type_keyword_split: bool = True,
         epochs: int = 15,
         calibration_folds: int = 3,
         max_explained: int = 5,
@@ -89,6 +94,8 @@ class CharNgramModel:
         self.use_idf = use_idf
         self.alpha = alpha
         self.type_alpha = type_alpha
+        self.type_class_weight = type_class_weight
+        self.type_keyword_split = type_keyword_split
         self.epochs = epochs
         self.calibration_folds = calibration_folds
         self.max_explained = max_explained
@@ -171,9 +178,14 @@ class CharNgramModel:
             idf = (np.log((1.0 + n_docs) / (1.0 + df)) + 1.0).astype(np.float16).astype(np.float32)
         Xm = fz.weight(counts, idf)
 
-        def sgd(alpha: float) -> SGDClassifier:
+        def sgd(alpha: float, class_weight: str | None = None) -> SGDClassifier:
             return SGDClassifier(
-                loss="log_loss", alpha=alpha, max_iter=self.epochs, tol=None, random_state=self.random_state
+                loss="log_loss",
+                alpha=alpha,
+                max_iter=self.epochs,
+                tol=None,
+                random_state=self.random_state,
+                class_weight=class_weight,
             )
 
         # fraud head + Platt calibration on out-of-fold scores
@@ -218,7 +230,9 @@ class CharNgramModel:
         has_t = is_fraud & np.asarray([t is not None for t in typ])
         type_classes = sorted({str(t) for t in typ[has_t]})
         if len(type_classes) >= 2:
-            sgd_t = sgd(self.type_alpha).fit(Xm[has_t], typ[has_t].astype(str), sample_weight=sw[has_t])
+            sgd_t = sgd(self.type_alpha, self.type_class_weight).fit(
+                Xm[has_t], typ[has_t].astype(str), sample_weight=sw[has_t]
+            )
             type_classes = [str(c) for c in sgd_t.classes_]
             type_coef = sgd_t.coef_.astype(np.float32)
             type_b = sgd_t.intercept_.astype(np.float32)
@@ -290,27 +304,61 @@ class CharNgramModel:
         self._check_fitted()
         return self.classes_[self.predict_proba(X).argmax(axis=1)]
 
-    def predict_counts(self, counts: sp.csr_matrix) -> tuple[np.ndarray, list[str | None], np.ndarray]:
-        """(category probabilities, best typology, its probability) from ``featurizer.counts(texts)``."""
+    def predict_counts(
+        self, counts: sp.csr_matrix, texts: Sequence[str] | None = None
+    ) -> tuple[np.ndarray, list[str | None], np.ndarray]:
+        """(category probabilities, best typology, its probability) from ``featurizer.counts(texts)``.
+
+        Pass the (normalised) ``texts`` too when the model splits 贷款/征信 by keywords (``type_keyword_split``);
+        without them the typology is the plain argmax of the head.
+        """
         self._check_fitted()
         S = self._scores(self.featurizer.weight(counts, self.idf_))
         P = self._category_matrix(S)
         zt = self._split(S)[2]
         if zt.shape[1] == 0:
             return P, [None] * S.shape[0], np.zeros(S.shape[0])
-        pt = _ovr_proba(zt)
-        best = pt.argmax(axis=1)
-        return P, [self.type_classes_[i] for i in best], pt[np.arange(len(best)), best]
+        types, tp = self._best_types(_ovr_proba(zt), texts)
+        return P, list(types), tp
 
     def predict_type(self, X: Sequence[str]) -> tuple[list[str | None], np.ndarray]:
         """Best typology and its probability for each text (None when the model has no type head)."""
         self._check_fitted()
-        _, _, zt = self._split(self._scores(self._features(X)))
+        texts = list(X)
+        _, _, zt = self._split(self._scores(self._features(texts)))
         if zt.shape[1] == 0:
             return [None] * zt.shape[0], np.zeros(zt.shape[0])
-        pt = _ovr_proba(zt)
+        types, tp = self._best_types(_ovr_proba(zt), texts)
+        return list(types), tp
+
+    def _loan_credit_columns(self) -> tuple[int, int] | None:
+        """Columns of 贷款 and 征信 in the typology head when they are decided together (``type_keyword_split``)."""
+        loan, credit = Typology.LOAN.value, Typology.CREDIT.value
+        if not self.type_keyword_split or loan not in self.type_classes_ or credit not in self.type_classes_:
+            return None
+        return self.type_classes_.index(loan), self.type_classes_.index(credit)
+
+    def _best_types(self, pt: np.ndarray, texts: Sequence[str] | None) -> tuple[list[str], np.ndarray]:
+        """Best typology and its probability per row of ``pt`` (rows = ``texts``).
+
+        With ``type_keyword_split`` the 贷款 and 征信 columns compete as one class (their probabilities summed);
+        a row it wins goes to the one :func:`~fanzha.screen.labels.split_loan_credit` names for its text.
+        """
         best = pt.argmax(axis=1)
-        return [self.type_classes_[i] for i in best], pt[np.arange(len(best)), best]
+        prob = pt[np.arange(len(best)), best]
+        types = [self.type_classes_[i] for i in best]
+        cols = self._loan_credit_columns()
+        if cols is None or texts is None or not len(best):
+            return types, prob
+        from fanzha.screen.labels import split_loan_credit
+
+        merged = pt[:, cols[0]] + pt[:, cols[1]]
+        others = np.delete(pt, list(cols), axis=1)
+        wins = merged > (others.max(axis=1) if others.shape[1] else -1.0)
+        for i in np.flatnonzero(wins).tolist():
+            types[i] = split_loan_credit(texts[i]).value
+            prob[i] = merged[i]
+        return types, prob
 
     def analyse(self, texts: Sequence[str], *, explain: bool = True) -> list[ModelOutput]:
         """ScreeningModel protocol: one ModelOutput per normalised text."""
@@ -322,7 +370,12 @@ class CharNgramModel:
         S = self._scores(Xm)
         cat = self._category_matrix(S)
         _, _, zt = self._split(S)
-        pt = _ovr_proba(zt) if zt.shape[1] else np.zeros((len(texts), 0))
+        # typology of the texts the model finds fraud-like (the ModelOutput of the others carries none)
+        typed = np.flatnonzero(cat[:, 0] >= 0.5) if zt.shape[1] else np.zeros(0, dtype=np.int64)
+        types_of: dict[int, tuple[str, float]] = {}
+        if typed.size:
+            t_best, t_prob = self._best_types(_ovr_proba(zt[typed]), [texts[i] for i in typed.tolist()])
+            types_of = {i: (t, float(p)) for i, t, p in zip(typed.tolist(), t_best, t_prob, strict=True)}
         expl: list[tuple[ModelFeature, ...]] = [()] * len(texts)
         if explain:
             # texts the model finds clearly benign have no n-gram worth showing as a reason for fraud
@@ -336,11 +389,7 @@ class CharNgramModel:
         for i in range(len(texts)):
             pf = float(cat[i, 0])
             probs = {c: float(cat[i, j]) for j, c in enumerate(CATEGORIES)}
-            typ: str | None = None
-            tp = 0.0
-            if pt.shape[1] and pf >= 0.5:
-                k = int(pt[i].argmax())
-                typ, tp = self.type_classes_[k], float(pt[i, k])
+            typ, tp = types_of.get(i, (None, 0.0))
             outs.append(ModelOutput(fraud_prob=pf, category_probs=probs, type=typ, type_prob=tp, features=expl[i]))
         return outs
 
@@ -450,6 +499,8 @@ class CharNgramModel:
             if info.get("format") != FORMAT_VERSION:
                 raise ValueError(f"unsupported model format {info.get('format')!r} in {path}")
             params = {k: v for k, v in info["params"].items() if k in cls._get_param_names()}
+            # artifacts written before the keyword split existed chose the typology by plain argmax: keep that
+            params.setdefault("type_keyword_split", False)
             m = cls(**params)
             m.coef_ = z["coef"]
             m.intercept_ = z["intercept"].astype(np.float32)

@@ -262,7 +262,17 @@ def test_analyse_outputs_and_explanations(shipped: CharNgramModel) -> None:
 
 
 def test_analyse_odd_input_does_not_crash(shipped: CharNgramModel) -> None:
-    odd = ["", " ", "\x00\x01\x02", "🔥" * 50, "\ud800\udfff", "a" * 200_000, "中" * 50_000, "ｅｍｏｊｉ👍🏽🇨🇳", "\u202e逆序"]
+    odd = [
+        "",
+        " ",
+        "\x00\x01\x02",
+        "🔥" * 50,
+        "\ud800\udfff",
+        "a" * 200_000,
+        "中" * 50_000,
+        "ｅｍｏｊｉ👍🏽🇨🇳",
+        "\u202e逆序",
+    ]
     outs = shipped.analyse(odd)
     assert len(outs) == len(odd)
     for o in outs:
@@ -306,10 +316,48 @@ def test_fbs_placeholders_become_lookalikes() -> None:
 
 def test_predict_counts_equals_predict(small_model: CharNgramModel, small_data: tuple) -> None:
     texts = small_data[0][:15]
-    P, types, tp = small_model.predict_counts(small_model.featurizer.counts(texts))
+    P, types, tp = small_model.predict_counts(small_model.featurizer.counts(texts), texts)
     assert np.allclose(P, small_model.predict_proba(texts))
     t2, tp2 = small_model.predict_type(texts)
     assert types == t2 and np.allclose(tp, tp2)
+
+
+def test_loan_and_credit_decided_together_then_split_by_the_labelling_rule(small_model: CharNgramModel) -> None:
+    m = CharNgramModel(n_bits=10)
+    m.type_classes_ = (Typology.LOAN.value, Typology.CREDIT.value, Typology.SHUADAN.value)
+    pt = np.array([[0.3, 0.3, 0.4], [0.1, 0.1, 0.8], [0.5, 0.2, 0.3]])
+    credit_text = "您的校园贷账户未注销会影响个人征信"
+    loan_text = "无抵押低息贷款当天放款先交手续费"
+    types, prob = m._best_types(pt, [credit_text, loan_text, credit_text])
+    # row 0: 贷款+征信 (0.6) beat 刷单 (0.4) though each alone did not; the rule names 征信 for this text
+    assert types == [Typology.CREDIT.value, Typology.SHUADAN.value, Typology.CREDIT.value]
+    assert prob.tolist() == pytest.approx([0.6, 0.8, 0.7])
+    assert m._best_types(pt, [loan_text, loan_text, loan_text])[0][0] == Typology.LOAN.value
+    m.set_params(type_keyword_split=False)
+    assert m._best_types(pt, [credit_text] * 3)[0] == [
+        Typology.SHUADAN.value,
+        Typology.SHUADAN.value,
+        Typology.LOAN.value,
+    ]
+    # without the texts (predict_counts called with counts only): plain argmax
+    m.set_params(type_keyword_split=True)
+    assert m._best_types(pt, None)[0] == [Typology.SHUADAN.value, Typology.SHUADAN.value, Typology.LOAN.value]
+    assert small_model.type_keyword_split  # the default for new models
+
+
+def test_artifact_without_the_split_option_keeps_plain_argmax(tmp_path: Path, small_model: CharNgramModel) -> None:
+    import json
+
+    path = small_model.save(tmp_path / "m.npz")
+    with np.load(path, allow_pickle=False) as z:
+        arrays = {k: z[k] for k in z.files}
+    info = json.loads(bytes(arrays["info"]).decode("utf-8"))
+    del info["params"]["type_keyword_split"]  # as written before the option existed
+    arrays["info"] = np.frombuffer(json.dumps(info, ensure_ascii=False).encode("utf-8"), dtype=np.uint8)
+    old = tmp_path / "old.npz"
+    np.savez_compressed(old, **arrays)
+    assert CharNgramModel.load(path).type_keyword_split
+    assert not CharNgramModel.load(old).type_keyword_split
 
 
 def test_batch_explanations_equal_single(shipped: CharNgramModel) -> None:
@@ -348,14 +396,19 @@ def test_evasions_do_not_change_the_features(shipped: CharNgramModel, variant: s
 
 def test_fullwidth_and_traditional_close_to_plain(shipped: CharNgramModel) -> None:
     base = "您的快递丢失了，客服为您办理理赔，请提供银行卡号和验证码"
-    for variant in ("您的快遞丟失了，客服為您辦理理賠，請提供銀行卡號和驗證碼", "您的快递丢失了，客服为您办理理赔，请提供银行卡号和验证码ＡＢＣ１２３"):
+    for variant in (
+        "您的快遞丟失了，客服為您辦理理賠，請提供銀行卡號和驗證碼",
+        "您的快递丢失了，客服为您办理理赔，请提供银行卡号和验证码ＡＢＣ１２３",
+    ):
         a = shipped.analyse([normalize(base).text])[0].fraud_prob
         b = shipped.analyse([normalize(variant).text])[0].fraud_prob
         assert abs(a - b) < 0.15
 
 
 def test_explanations_only_above_explain_min_prob(shipped: CharNgramModel) -> None:
-    texts = [normalize(t).text for t in ("今晚七点开家长会，请准时参加。", "你的身份证涉嫌洗钱，把钱转到安全账户配合调查")]
+    texts = [
+        normalize(t).text for t in ("今晚七点开家长会，请准时参加。", "你的身份证涉嫌洗钱，把钱转到安全账户配合调查")
+    ]
     outs = shipped.analyse(texts)
     assert outs[0].fraud_prob < shipped.explain_min_prob and outs[0].features == ()
     assert outs[1].fraud_prob >= shipped.explain_min_prob and outs[1].features
