@@ -55,6 +55,10 @@ _MAYBE_INDICATOR = re.compile(
     r"[0-9０-９]{5,}|\d{3,4}[\s-]\d{4}|[A-Za-z][A-Za-z0-9_-]{3,}[0-9]|[A-Za-z0-9-]\s*[.。．]\s*[A-Za-z]{2}|\d{1,3}\.\d{1,3}\.\d"
     r"|https?|www|@|[A-Za-z]{2,}\s*[:：/]"
 )
+# enum values looked up once (``Enum.value`` is a Python-level property: slow in a per-text loop)
+_FRAUD = Category.FRAUD.value
+_OTHER = Typology.OTHER.value
+_VALUE: dict[Category | Risk, str] = {m: m.value for m in (*Category, *Risk)}
 KINDS = ("auto", "sms", "chat", "call", "dialogue", "narrative")
 MODEL_BATCH = 512
 
@@ -284,7 +288,7 @@ class Engine:
             eff[h.rule_id] = w
             key = (h.category, h.group)
             group_sum[key] = group_sum.get(key, 0.0) + w
-            if h.category == Category.FRAUD.value and h.typology and not h.negated:  # a warning names no family
+            if h.category == _FRAUD and h.typology and not h.negated:  # a warning names no family
                 typ_sum[h.typology] = typ_sum.get(h.typology, 0.0) + w
         capped: dict[str, float] = {}
         for (cat, group), s in group_sum.items():
@@ -416,7 +420,7 @@ class Engine:
             strong = {
                 h.typology
                 for h in p.hits
-                if h.category == Category.FRAUD.value
+                if h.category == _FRAUD
                 and h.typology
                 and not h.negated
                 and eff[h.rule_id] > 0
@@ -430,17 +434,18 @@ class Engine:
                 model_fraud_prob=out.fraud_prob if out is not None else 0.0,
                 model_min_fraud=cb.type_model_min_fraud,
                 strong_types=strong,
-            ) or Typology.OTHER.value
+            ) or _OTHER
+        cat_value = _VALUE[category]
         cands = [
             h
             for h in p.hits
-            if h.subtype and eff[h.rule_id] > 0 and (h.category == category.value)
+            if h.subtype and eff[h.rule_id] > 0 and (h.category == cat_value)
             and (category != Category.FRAUD or h.typology in (typ, None))
         ]
         if cands:
             subtype = max(cands, key=lambda h: (eff[h.rule_id], h.rule_id)).subtype
 
-        advice = advice_for(category=category.value, typology=typ, risk=risk.value, rule_advice=rule_advice)
+        advice = advice_for(category=cat_value, typology=typ, risk=_VALUE[risk], rule_advice=rule_advice)
         return Verdict.trusted(
             fraud=fraud,
             risk=risk,

@@ -507,13 +507,14 @@ class RuleSet:
         self._automaton = automaton
         self.config = config
         self.sources = tuple(sources)
-        by_concept: dict[int, list[CompiledRule]] = {}
+        by_concept: dict[int, list[tuple[int, CompiledRule]]] = {}
+        rank = {rid: i for i, rid in enumerate(sorted(r.id for r in self.rules))}  # candidates are tried in id order
         for r in self.rules:
             gate = r.any_term if r.any_term is not None else r.all_terms[0]
             # a rule is a candidate when any concept of its gate term was hit: any-term, or the first all-term
             # (every all-term must be present anyway)
             for cid in gate:
-                by_concept.setdefault(cid, []).append(r)
+                by_concept.setdefault(cid, []).append((rank[r.id], r))
         self._by_concept = {c: tuple(rs) for c, rs in by_concept.items()}
         self._composites_by_part: dict[str, set[int]] = {}
         for i, c in enumerate(self.composites):
@@ -837,14 +838,18 @@ class RuleSet:
         """
         if scan is None:
             scan = self.scan(n)
-        candidates: dict[str, CompiledRule] = {}
+        by_concept = self._by_concept
+        candidates: dict[int, CompiledRule] = {}  # rank in id order -> rule
         for cid in scan.hits:
-            for r in self._by_concept.get(cid, ()):
-                candidates[r.id] = r
+            rules = by_concept.get(cid)
+            if rules is not None:
+                for rank, r in rules:
+                    candidates[rank] = r
         fired: dict[str, RuleHit] = {}
         present = scan.hits.keys()
-        for r in sorted(candidates.values(), key=lambda r: r.id):
-            if r.all_terms and any(present.isdisjoint(t) for t in r.all_terms):
+        for rank in sorted(candidates):
+            r = candidates[rank]
+            if r.all_terms and _missing_term(present, r.all_terms):
                 continue  # some co-occurrence term has no keyword in the text at all
             negated = False
             if unnegated is not None and r.negatable:
@@ -914,6 +919,13 @@ class RuleSet:
             "keywords": len(self._automaton) if self._automaton is not None else 0,
             "files": len(self.sources),
         }
+
+
+def _missing_term(present: Any, terms: tuple[frozenset[int], ...]) -> bool:
+    for t in terms:
+        if present.isdisjoint(t):
+            return True
+    return False
 
 
 def _replace(hit: RuleHit, **changes: Any) -> RuleHit:
