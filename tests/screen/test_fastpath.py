@@ -120,3 +120,55 @@ def test_normalize_is_stable_on_own_texts() -> None:
         n = normalize(t)
         assert len(n.offsets) == len(n.text)
         assert all(0 <= o < len(t) for o in n.offsets)
+
+
+def test_brand_prefilter_equals_regex_scan() -> None:
+    """check._claimed_brands tries the brand regex only where a name occurs: same brands as a full finditer."""
+    import sys
+
+    check = sys.modules["fanzha.indicators.check"]
+    rx, index = check._brand_names()
+    extra = ["ICBC官网", "Apple ID被锁", "apple idx", "ＩＣＢＣ客服", "a12306", "12306订票", "5173元", "\u212a12306",
+             "中国工商银行工商银行", "苹果客服Apple Id", "建设银行建行ccb", "ΑΒΓ建设银行"]  # fmt: skip
+    texts = own_texts() + extra
+    found = 0
+    for t in texts:
+        want = {index[m.group().lower()] for m in rx.finditer(t)}
+        assert check._claimed_brands(t) == want, t
+        found += bool(want)
+    assert found >= 10
+
+
+def test_explanations_appended_equal_a_full_rebuild(engine_full: Engine) -> None:
+    """screen_many adds the model's n-grams to the verdict it already built; rebuilding it from scratch with the
+    explained model output gives the same verdict."""
+    if engine_full.model is None:
+        pytest.skip("no model artifact installed")
+    texts = own_texts()
+    eng = engine_full
+    prepared = [eng._prepare(t, "auto") for t in texts]
+    inds = [eng._indicator_evidence(p) for p in prepared]
+    plain = eng._model_outputs([p.n.text for p in prepared], explain=False)
+    explained = eng._model_outputs([p.n.text for p in prepared], explain=True)
+    n_feat = 0
+    for p, ie, o_plain, o_exp in zip(prepared, inds, plain, explained, strict=True):
+        assert o_plain is not None and o_exp is not None
+        first = eng._verdict(p, o_plain, ie)
+        fast = eng._with_explanation(first, p, o_plain, o_exp, ie)
+        assert fast.model_dump() == eng._verdict(p, o_exp, ie).model_dump()
+        n_feat += len(o_exp.features) > 0
+    assert n_feat >= 20  # the comparison covered verdicts that did get n-grams
+
+
+def test_screen_many_restores_the_garbage_collector(engine_rules_only: Engine) -> None:
+    import gc
+
+    assert gc.isenabled()
+    engine_rules_only.screen_many(own_texts()[:20])
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        engine_rules_only.screen_many(own_texts()[:20])
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
