@@ -231,18 +231,24 @@ def _denoise(s: str) -> tuple[str, list[int]] | None:
     offs: list[int] = []
     pos = 0
     last = len(parts) - 1
+    append, extend = out.append, offs.extend
     for k in range(0, last, 2):
         seg = parts[k]
-        run = parts[k + 1]
         if seg:
-            out.append(seg)
-            offs.extend(range(pos, pos + len(seg)))
-            pos += len(seg)
+            append(seg)
+            end = pos + len(seg)
+            extend(range(pos, end))
+            pos = end
+            a = seg[-1]
+        else:
+            a = ""
+        run = parts[k + 1]
         i = pos
         pos += len(run)
         nxt = parts[k + 2]
-        a = seg[-1] if seg else ""
         b = nxt[0] if nxt else ""
+        if a not in _ALNUM and b not in _ALNUM:
+            continue  # every case below needs an ASCII letter or digit next to the run: the run is dropped
         if a in _ALNUM and b in _ALNUM:
             vis = run.replace(DELETE, "")
             if not vis:
