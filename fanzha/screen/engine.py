@@ -322,29 +322,38 @@ class Engine:
                 note = f"（已计入组合规则 {h.absorbed_by}）"
             elif h.negated:
                 note = "（处在否定/提醒语境中，几乎不计分）"
-            seen_lines: set[int | None] = set()
-            first = True
-            for span in h.spans:
-                o = orig(span)
-                ln = line_of(o[0])
-                if ln in seen_lines:
-                    continue
-                seen_lines.add(ln)
+            if line_starts is None:  # one line: the first span only
+                o = n.to_original(*h.spans[0])
                 ev.append(
                     Evidence.trusted(
-                        source="rule",
-                        id=h.rule_id,
-                        span=o,
-                        weight=round(w if first else 0.0, 4),
-                        why=h.why + note + ("" if first else "（同一规则的又一处）"),
-                        matched=text[o[0] : o[1]],
-                        typology=h.typology,
-                        line=ln,
+                        source="rule", id=h.rule_id, span=o, weight=round(w, 4), why=h.why + note,
+                        matched=text[o[0] : o[1]], typology=h.typology, line=None,
                     )
-                )
-                first = False
-                if len(seen_lines) >= cfg.max_evidence_per_rule or line_starts is None:
-                    break
+                )  # fmt: skip
+            else:  # several lines: one evidence per line, at most max_evidence_per_rule lines
+                seen_lines: set[int | None] = set()
+                first = True
+                for span in h.spans:
+                    o = orig(span)
+                    ln = line_of(o[0])
+                    if ln in seen_lines:
+                        continue
+                    seen_lines.add(ln)
+                    ev.append(
+                        Evidence.trusted(
+                            source="rule",
+                            id=h.rule_id,
+                            span=o,
+                            weight=round(w if first else 0.0, 4),
+                            why=h.why + note + ("" if first else "（同一规则的又一处）"),
+                            matched=text[o[0] : o[1]],
+                            typology=h.typology,
+                            line=ln,
+                        )
+                    )
+                    first = False
+                    if len(seen_lines) >= cfg.max_evidence_per_rule:
+                        break
             if not h.negated and not h.absorbed_by and w > 0:
                 rule_advice.append(h.advice)
             if h.negated and h.kind == "rule":

@@ -465,6 +465,14 @@ def eval_expr(node: Any, fired: set[str] | dict[str, Any]) -> bool:
 def _min_window(term_hits: list[list[KeywordHit]], window: int) -> tuple[int, int, int, int] | None:
     """Smallest span (view coords) holding one hit of every term, if it fits in ``window``; returns v/n bounds."""
     k = len(term_hits)
+    if all(len(hs) == 1 for hs in term_hits):
+        # one hit per term (the usual case): the only window holding all terms is all of them
+        hits = [hs[0] for hs in term_hits]
+        lo_v = min(h.vstart for h in hits)
+        vend = max(h.vend for h in hits)
+        if vend - lo_v <= window:
+            return lo_v, vend, min(h.start for h in hits), max(h.end for h in hits)
+        return None
     events = sorted(((h.vstart, ti, h) for ti, hs in enumerate(term_hits) for h in hs), key=lambda e: (e[0], e[1]))
     counts = [0] * k
     covered = 0
