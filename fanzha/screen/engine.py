@@ -33,14 +33,17 @@ the model once over the batch WITHOUT explanations; the verdicts; then explanati
 when the explained output scores differently). What makes it cheaper than the straightforward loop, without changing
 a verdict: Evidence / Verdict built without re-validation (``trusted``: values computed here, of the field types);
 no cyclic-GC walks over the growing batch (``_gc_paused``); enum values and config lookups hoisted out of the per-text
-path; rule candidates tried in a precomputed id rank; the indicators' brand regex only where a name occurs. Shortcuts
-NOT taken, measured on the corpora: a "normalised text == original" path (0.3 % of messages: Chinese punctuation is
-always dropped) and a "nothing fired" path (72-77 % of messages, normal ones included, fire a rule: 退订, 元, 链接 ...).
-Where the time goes (µs per message, corpus mix, steady state): normalise ~30, keyword pass ~25 (11 of them inside
-pyahocorasick), rules + context ~30, indicators ~13, model ~25 (features in numpy), verdict ~15. The C-level parts
-alone (model featurizer, automaton pass, str.translate, regex splits) already take ~40 µs, more than the ~25-30 µs
-that 5x the naive TF-IDF + LinearSVC pipeline would allow: that target needs compiled code for the normaliser and
-the keyword pass, not more Python shortcuts. Equivalence: bench/screen_equivalence.py, tests/screen/test_fastpath.py.
+path; rule candidates tried in a precomputed id rank; co-occurrence windows of one hit per term computed directly;
+single-line rule evidence without per-line bookkeeping; the indicators' brand regex only where a name occurs.
+Shortcuts NOT taken, measured on the corpora: a "normalised text == original" path (0.3 % of messages: Chinese
+punctuation is always dropped) and a "nothing fired" path (72-77 % of messages fire at least one rule, ordinary ads
+and notices included).
+Where the time goes (CPU µs per message, corpus mix, steady state, after these changes): normalise ~30, keyword
+pass ~25 (11 of them inside pyahocorasick), rules + context ~28, indicators ~15-25, model ~27 (numpy features) + ~8
+for explanations, verdict ~22. The C-level parts alone (model featurizer, automaton pass, str.translate, regex
+splits) take ~35-40 µs, more than the ~27-30 µs per message that 5x the naive TF-IDF + LinearSVC pipeline allows
+here: that target needs compiled code for the normaliser and the keyword pass, not more Python shortcuts.
+Equivalence: bench/screen_equivalence.py, tests/screen/test_fastpath.py.
 """
 
 from __future__ import annotations
