@@ -77,7 +77,6 @@ _MAYBE_INDICATOR = re.compile(
 # enum values looked up once (``Enum.value`` is a Python-level property: slow in a per-text loop)
 _FRAUD = Category.FRAUD.value
 _OTHER = Typology.OTHER.value
-_VALUE: dict[Category | Risk, str] = {m: m.value for m in (*Category, *Risk)}
 KINDS = ("auto", "sms", "chat", "call", "dialogue", "narrative")
 MODEL_BATCH = 512
 
@@ -463,7 +462,7 @@ class Engine:
                 model_min_fraud=cb.type_model_min_fraud,
                 strong_types=strong,
             ) or _OTHER
-        cat_value = _VALUE[category]
+        cat_value = category.value
         cands = [
             h
             for h in p.hits
@@ -473,7 +472,7 @@ class Engine:
         if cands:
             subtype = max(cands, key=lambda h: (eff[h.rule_id], h.rule_id)).subtype
 
-        advice = advice_for(category=cat_value, typology=typ, risk=_VALUE[risk], rule_advice=rule_advice)
+        advice = advice_for(category=cat_value, typology=typ, risk=risk.value, rule_advice=rule_advice)
         return Verdict.trusted(
             fraud=fraud,
             risk=risk,
