@@ -86,6 +86,13 @@ def train_cmd(
     readme: Annotated[
         Path | None, typer.Option("--readme", help="Rewrite the generated summary section of this Markdown file.")
     ] = None,
+    conversation_expert: Annotated[
+        bool,
+        typer.Option(
+            "--conversation-expert",
+            help="Add the conversation expert (gate + fraud head of the call / dialogue corpora); see docs/benchmarks.md.",
+        ),
+    ] = False,
 ) -> None:
     """Train the char n-gram screening model, print counts per label and held-out metrics, save the artifact."""
     from fanzha.config import get_settings
@@ -103,7 +110,8 @@ def train_cmd(
         raise typer.Exit(2)
     target = Path(out) if out else Path(settings.model_path)
     console.print(f"training on {len(paths)} file(s), seed={seed}, holdout={holdout} ...")
-    model, summary = train(paths, seed=seed, holdout=holdout)
+    params = {"conversation_expert": True} if conversation_expert else None
+    model, summary = train(paths, seed=seed, holdout=holdout, params=params)
     summary["command"] = (
         "fanzha train"
         + "".join(f" --data {p}" for p in (data or []))
@@ -111,6 +119,7 @@ def train_cmd(
         + f" --seed {seed}"
         + (f" --holdout {holdout}" if holdout != 0.1 else "")
         + (f" --readme {readme}" if readme else "")
+        + (" --conversation-expert" if conversation_expert else "")
     )
     model.save(target, meta=summary)
 

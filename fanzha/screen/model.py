@@ -6,7 +6,14 @@ Three linear heads share one feature vector (:mod:`fanzha.screen.features`) of t
   → ``fraud_prob``;
 - ``category``: spam / illegal / normal among non-fraud texts (one-vs-rest logistic, normalised) — combined with
   ``fraud_prob`` into ``category_probs`` (P(fraud) = fraud_prob, the rest shares 1 - fraud_prob);
-- ``type``: the MPS typology among fraud texts (one-vs-rest logistic, normalised).
+- ``type``: the MPS typology among fraud texts (one-vs-rest logistic, normalised);
+- optionally (``conversation_expert``, off by default: see docs/benchmarks.md for what it trades) a
+  *conversation expert*: a gate head P(conversation | text) (logistic, class-balanced, trained on
+  which texts come from conversation sources: call transcripts, chat dialogues) and a second fraud head trained
+  on conversation texts only, with its own Platt calibration; P(fraud) = (1 − g)·P_shared + g·P_expert.  Benign
+  business conversations and scam conversations differ in ways the SMS-dominated shared head does not weigh (the
+  engine's kind rule cannot be used: the model reads the normalised text, where line breaks are gone; the gate
+  learns the conversational style from the n-grams instead).
 
 Inference needs numpy + scipy only (scikit-learn is imported by ``fit`` alone), so loading is fast.  The
 artifact is a compressed ``.npz``: float16 coefficient matrices, float32 intercepts / idf, and a JSON metadata
@@ -66,8 +73,11 @@ class CharNgramModel:
     heads), ``type_class_weight`` (None or "balanced": class weights of the typology head), ``type_keyword_split``
     (the typology head's 贷款 and 征信 classes are decided together, then split by the labelling rule
     :func:`fanzha.screen.labels.split_loan_credit`: the training labels of that pair ARE that rule, so a linear head
-    only approximates what the rule says exactly), ``epochs`` (SGD passes), ``calibration_folds`` (out-of-fold Platt scaling; < 2 = on the training
-    scores), ``max_explained`` (n-grams per explanation), ``explain_min_prob`` (texts below this P(fraud) get no
+    only approximates what the rule says exactly), ``conversation_expert`` (fit the gate + expert fraud head of the
+    conversation texts when ``fit`` is told which they are), ``gate_alpha`` (L2 of the gate),
+    ``expert_other_weight`` (sample weight of the non-conversation texts in the expert head; 0 = conversation texts
+    only), ``epochs`` (SGD
+    passes), ``calibration_folds`` (out-of-fold Platt scaling; < 2 = on the training scores), ``max_explained`` (n-grams per explanation), ``explain_min_prob`` (texts below this P(fraud) get no
     explanation: nothing in them argues for fraud; saves time in bulk screening), ``random_state``.
     """
 
@@ -82,6 +92,9 @@ class CharNgramModel:
         type_alpha: float = 1e-6,
         type_class_weight: str | None = None,
         type_keyword_split: bool = True,
+        conversation_expert: bool = False,
+        gate_alpha: float = 1e-5,
+        expert_other_weight: float = 0.0,
         epochs: int = 15,
         calibration_folds: int = 3,
         max_explained: int = 5,
@@ -96,6 +109,9 @@ class CharNgramModel:
         self.type_alpha = type_alpha
         self.type_class_weight = type_class_weight
         self.type_keyword_split = type_keyword_split
+        self.conversation_expert = conversation_expert
+        self.gate_alpha = gate_alpha
+        self.expert_other_weight = expert_other_weight
         self.epochs = epochs
         self.calibration_folds = calibration_folds
         self.max_explained = max_explained
@@ -135,13 +151,20 @@ class CharNgramModel:
         *,
         typology: Sequence[str | None] | None = None,
         sample_weight: Sequence[float] | np.ndarray | None = None,
+        conversation: Sequence[bool] | np.ndarray | None = None,
     ) -> CharNgramModel:
-        """Fit on normalised texts ``X`` with categories ``y`` (fraud/spam/illegal/normal) and fraud typologies."""
+        """Fit on normalised texts ``X`` with categories ``y`` (fraud/spam/illegal/normal) and fraud typologies.
+
+        ``conversation`` marks the texts of conversation sources (call transcripts, chat dialogues): with
+        ``conversation_expert`` they train the expert and its gate (see the class docstring).
+        """
         t0 = time.perf_counter()
         texts = list(X)
         if len(texts) != len(y):
             raise ValueError("X and y have different lengths")
-        self.fit_counts(self.featurizer.counts(texts), y, typology=typology, sample_weight=sample_weight)
+        self.fit_counts(
+            self.featurizer.counts(texts), y, typology=typology, sample_weight=sample_weight, conversation=conversation
+        )
         self.fit_seconds_ = time.perf_counter() - t0
         return self
 
@@ -152,6 +175,7 @@ class CharNgramModel:
         *,
         typology: Sequence[str | None] | None = None,
         sample_weight: Sequence[float] | np.ndarray | None = None,
+        conversation: Sequence[bool] | np.ndarray | None = None,
     ) -> CharNgramModel:
         """``fit`` from the raw n-gram counts of ``self.featurizer.counts(texts)`` (lets a benchmark featurize once)."""
         from sklearn.linear_model import LogisticRegression, SGDClassifier
@@ -188,21 +212,38 @@ class CharNgramModel:
                 class_weight=class_weight,
             )
 
-        # fraud head + Platt calibration on out-of-fold scores
-        yb = is_fraud.astype(int)
-        oof = np.zeros(n_docs)
-        if self.calibration_folds >= 2:
-            skf = StratifiedKFold(n_splits=self.calibration_folds, shuffle=True, random_state=self.random_state)
-            for tr, te in skf.split(np.zeros(len(yb)), yb):
-                m = sgd(self.alpha).fit(Xm[tr], yb[tr], sample_weight=sw[tr])
-                oof[te] = m.decision_function(Xm[te])
-        head = sgd(self.alpha).fit(Xm, yb, sample_weight=sw)
-        if self.calibration_folds < 2:
-            oof = head.decision_function(Xm)
-        platt = LogisticRegression(C=1e4, solver="lbfgs").fit(oof.reshape(-1, 1), yb, sample_weight=sw)
-        self.calibration_ = np.array([platt.coef_[0, 0], platt.intercept_[0]], dtype=np.float64)
-        fraud_coef = head.coef_.astype(np.float32)
-        fraud_b = head.intercept_.astype(np.float32)
+        def fraud_head(rows: np.ndarray, w: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+            """Binary fraud head on ``rows`` + Platt calibration on out-of-fold scores: (coef, intercept, [a, b])."""
+            X_, y_, w_ = Xm[rows], is_fraud[rows].astype(int), w[rows]
+            oof = np.zeros(len(rows))
+            if self.calibration_folds >= 2:
+                skf = StratifiedKFold(n_splits=self.calibration_folds, shuffle=True, random_state=self.random_state)
+                for tr, te in skf.split(np.zeros(len(y_)), y_):
+                    m = sgd(self.alpha).fit(X_[tr], y_[tr], sample_weight=w_[tr])
+                    oof[te] = m.decision_function(X_[te])
+            head = sgd(self.alpha).fit(X_, y_, sample_weight=w_)
+            if self.calibration_folds < 2:
+                oof = head.decision_function(X_)
+            platt = LogisticRegression(C=1e4, solver="lbfgs").fit(oof.reshape(-1, 1), y_, sample_weight=w_)
+            cal = np.array([platt.coef_[0, 0], platt.intercept_[0]], dtype=np.float64)
+            return head.coef_.astype(np.float32), head.intercept_.astype(np.float32), cal
+
+        fraud_coef, fraud_b, self.calibration_ = fraud_head(np.arange(n_docs), sw)
+
+        # conversation expert: a gate P(conversation | text) and a fraud head of conversation texts only
+        conv = np.zeros(n_docs, dtype=bool) if conversation is None else np.asarray(conversation, dtype=bool)
+        if conv.shape[0] != n_docs:
+            raise ValueError("conversation and X have different lengths")
+        extra_coef = np.zeros((0, fz.n_features), dtype=np.float32)
+        extra_b = np.zeros(0, dtype=np.float32)
+        self.expert_calibration_: np.ndarray | None = None
+        if self.conversation_expert and conv.any() and not conv.all() and len(set(is_fraud[conv].tolist())) == 2:
+            gate = sgd(self.gate_alpha, "balanced").fit(Xm, conv.astype(int), sample_weight=sw)
+            w_other = self.expert_other_weight
+            e_rows = np.arange(n_docs) if w_other > 0 else np.flatnonzero(conv)
+            e_coef, e_b, self.expert_calibration_ = fraud_head(e_rows, sw * np.where(conv, 1.0, w_other))
+            extra_coef = np.vstack([gate.coef_.astype(np.float32), e_coef])
+            extra_b = np.concatenate([gate.intercept_.astype(np.float32), e_b])
 
         # non-fraud category head
         nf = ~is_fraud
@@ -247,10 +288,11 @@ class CharNgramModel:
         self.category_classes_ = tuple(cat_classes)
         self.type_classes_ = tuple(type_classes)
         self.idf_ = idf
-        # one dense (n_features × heads) matrix: column 0 fraud, then categories, then types
-        W = np.vstack([fraud_coef, cat_coef, type_coef]).astype(np.float16)
+        # one dense (n_features × heads) matrix: column 0 fraud, then categories, then types, then (with the
+        # conversation expert) its gate and its fraud head
+        W = np.vstack([fraud_coef, cat_coef, type_coef, extra_coef]).astype(np.float16)
         self.coef_ = W
-        self.intercept_ = np.concatenate([fraud_b, cat_b, type_b]).astype(np.float32)
+        self.intercept_ = np.concatenate([fraud_b, cat_b, type_b, extra_b]).astype(np.float32)
         self.n_features_in_ = fz.n_features
         self.fit_seconds_ = time.perf_counter() - t0
         self.meta_: dict[str, Any] = {}
@@ -261,6 +303,10 @@ class CharNgramModel:
     def _prepare(self) -> None:
         self._Wt = np.ascontiguousarray(self.coef_.astype(np.float32).T)  # (n_features, heads)
         self._fraud_w = self._Wt[:, 0].copy()
+        self._expert_w = self._Wt[:, -1].copy() if self._has_expert() else None
+
+    def _has_expert(self) -> bool:
+        return getattr(self, "expert_calibration_", None) is not None
 
     def _check_fitted(self) -> None:
         if not hasattr(self, "coef_"):
@@ -273,21 +319,39 @@ class CharNgramModel:
         return np.asarray(Xm @ self._Wt) + self.intercept_
 
     def _split(self, S: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        nc = len(self.category_classes_)
-        return S[:, 0], S[:, 1 : 1 + nc], S[:, 1 + nc :]
+        nc, nt = len(self.category_classes_), len(self.type_classes_)
+        return S[:, 0], S[:, 1 : 1 + nc], S[:, 1 + nc : 1 + nc + nt]
+
+    def _gate(self, S: np.ndarray) -> np.ndarray | None:
+        """P(conversation) of each row (None without the conversation expert)."""
+        return _sigmoid(S[:, -2]) if self._has_expert() else None
+
+    def _fraud_p(self, S: np.ndarray) -> np.ndarray:
+        """Calibrated P(fraud): the shared head's, mixed with the expert's by the gate when there is an expert."""
+        p = self._fraud_prob(S[:, 0])
+        g = self._gate(S)
+        if g is None or self.expert_calibration_ is None:
+            return p
+        a, b = self.expert_calibration_
+        return (1.0 - g) * p + g * _sigmoid(a * S[:, -1] + b)
 
     def decision_function(self, X: Sequence[str]) -> np.ndarray:
-        """Raw fraud logit of each text."""
+        """Fraud logit of each text: the shared head's raw logit, or with the conversation expert the logit of the
+        mixed P(fraud) (a monotone score either way)."""
         self._check_fitted()
-        return self._split(self._scores(self._features(X)))[0]
+        S = self._scores(self._features(X))
+        if not self._has_expert():
+            return self._split(S)[0]
+        p = np.clip(self._fraud_p(S), 1e-12, 1 - 1e-12)
+        return np.log(p / (1.0 - p))
 
     def _fraud_prob(self, z: np.ndarray) -> np.ndarray:
         a, b = self.calibration_
         return _sigmoid(a * z + b)
 
     def _category_matrix(self, S: np.ndarray) -> np.ndarray:
-        zf, zc, _ = self._split(S)
-        pf = self._fraud_prob(zf)
+        _, zc, _ = self._split(S)
+        pf = self._fraud_p(S)
         out = np.zeros((S.shape[0], len(CATEGORIES)))
         out[:, 0] = pf
         pc = _ovr_proba(zc) if zc.shape[1] > 1 else np.ones((S.shape[0], 1))
@@ -380,10 +444,12 @@ class CharNgramModel:
         if explain:
             # texts the model finds clearly benign have no n-gram worth showing as a reason for fraud
             need = np.flatnonzero(cat[:, 0] >= self.explain_min_prob)
+            gate = self._gate(S)
             if need.size == len(texts):
-                expl = self._explain_batch(texts, Xm)
+                expl = self._explain_batch(texts, Xm, gate)
             elif need.size:
-                for i, e in zip(need.tolist(), self._explain_batch([texts[i] for i in need], Xm[need]), strict=True):
+                sub = self._explain_batch([texts[i] for i in need], Xm[need], None if gate is None else gate[need])
+                for i, e in zip(need.tolist(), sub, strict=True):
                     expl[i] = e
         outs: list[ModelOutput] = []
         for i in range(len(texts)):
@@ -393,8 +459,13 @@ class CharNgramModel:
             outs.append(ModelOutput(fraud_prob=pf, category_probs=probs, type=typ, type_prob=tp, features=expl[i]))
         return outs
 
-    def _explain_batch(self, texts: list[str], Xm: sp.csr_matrix) -> list[tuple[ModelFeature, ...]]:
+    def _explain_batch(
+        self, texts: list[str], Xm: sp.csr_matrix, gate: np.ndarray | None = None
+    ) -> list[tuple[ModelFeature, ...]]:
         """Per text, the strongest positive contributions (coef × feature value) to the fraud logit, with spans.
+
+        With the conversation expert the coefficient of a text is the gate-weighted mix of the shared and the
+        expert fraud heads (``gate`` = P(conversation) per row).
 
         Vectorised over the batch.  Single characters are left out (they carry weight but explain nothing to a
         reader); each feature is shown at its first occurrence; an n-gram inside an already chosen, stronger one
@@ -408,6 +479,9 @@ class CharNgramModel:
         n_docs = Xm.shape[0]
         rows = np.repeat(np.arange(n_docs, dtype=np.int64), np.diff(Xm.indptr))
         contrib_nz = self._fraud_w[Xm.indices] * Xm.data
+        if gate is not None and self._expert_w is not None:
+            g = gate[rows]
+            contrib_nz = ((1.0 - g) * self._fraud_w[Xm.indices] + g * self._expert_w[Xm.indices]) * Xm.data
         pos = np.flatnonzero(contrib_nz > 0)
         if not pos.size:
             return out
@@ -479,6 +553,8 @@ class CharNgramModel:
             "calibration": [float(v) for v in self.calibration_],
             "meta": meta or {},
         }
+        if self.expert_calibration_ is not None:
+            info["expert_calibration"] = [float(v) for v in self.expert_calibration_]
         arrays: dict[str, np.ndarray] = {
             "coef": self.coef_.astype(np.float16),
             "intercept": self.intercept_.astype(np.float32),
@@ -501,6 +577,7 @@ class CharNgramModel:
             params = {k: v for k, v in info["params"].items() if k in cls._get_param_names()}
             # artifacts written before the keyword split existed chose the typology by plain argmax: keep that
             params.setdefault("type_keyword_split", False)
+            params.setdefault("conversation_expert", False)
             m = cls(**params)
             m.coef_ = z["coef"]
             m.intercept_ = z["intercept"].astype(np.float32)
@@ -511,7 +588,9 @@ class CharNgramModel:
         m.calibration_ = np.asarray(info["calibration"], dtype=np.float64)
         m.n_features_in_ = 1 << m.n_bits
         m.meta_ = info.get("meta", {})
-        heads = 1 + len(m.category_classes_) + len(m.type_classes_)
+        ec = info.get("expert_calibration")
+        m.expert_calibration_ = None if ec is None else np.asarray(ec, dtype=np.float64)
+        heads = 1 + len(m.category_classes_) + len(m.type_classes_) + (2 if ec is not None else 0)
         if m.coef_.shape != (heads, m.n_features_in_) or m.intercept_.shape != (heads,):
             raise ValueError(f"inconsistent model artifact {path}: coef {m.coef_.shape}, {heads} heads")
         if m.idf_ is not None and m.idf_.shape != (m.n_features_in_,):
@@ -610,6 +689,10 @@ def stratified_holdout(keys: Sequence[str], fraction: float, seed: int) -> np.nd
     return mask
 
 
+#: Source families (fanzha.screen.labels.source_family) whose texts are conversations.
+CONVERSATION_SOURCES: frozenset[str] = frozenset({"call", "dialogue"})
+
+
 @dataclass(frozen=True)
 class TrainingCorpus:
     """The texts ``train`` learns from, in a deterministic order (corpus files sorted by name, then synthetic)."""
@@ -620,6 +703,7 @@ class TrainingCorpus:
     typologies: list[str | None]
     files: list[str]
     labels: list[str | None]  # each source's own label (None for synthetic)
+    conversation: list[bool]  # from a conversation source (call transcripts, dialogues): trains the expert
 
     def holdout_mask(self, fraction: float, seed: int) -> np.ndarray:
         """The held-out split of ``train`` (stratified per file and category)."""
@@ -628,7 +712,7 @@ class TrainingCorpus:
 
 
 def training_corpus(paths: Sequence[Path], *, seed: int = 0, synthetic_per_template: int = 40) -> TrainingCorpus:
-    from fanzha.screen.labels import read_corpus
+    from fanzha.screen.labels import read_corpus, source_family
     from fanzha.screen.trainsets import generate
 
     recs = list(read_corpus(sorted(Path(p) for p in paths)))
@@ -642,6 +726,7 @@ def training_corpus(paths: Sequence[Path], *, seed: int = 0, synthetic_per_templ
         typologies=types + [s.typology for s in syn],
         files=[r.file for r in recs] + ["synthetic"] * len(syn),
         labels=[r.label for r in recs] + [None] * len(syn),
+        conversation=[source_family(r.source) in CONVERSATION_SOURCES for r in recs] + [False] * len(syn),
     )
 
 
@@ -663,7 +748,12 @@ def train(
     test = tc.holdout_mask(holdout, seed)
     tr = np.flatnonzero(~test)
     model = CharNgramModel(random_state=seed, **(params or {}))
-    model.fit([texts[i] for i in tr], [cats[i] for i in tr], typology=[types[i] for i in tr])
+    model.fit(
+        [texts[i] for i in tr],
+        [cats[i] for i in tr],
+        typology=[types[i] for i in tr],
+        conversation=[tc.conversation[i] for i in tr],
+    )
 
     counts: dict[str, dict[str, int]] = {}
     for f, c, t in zip(files, cats, types, strict=True):

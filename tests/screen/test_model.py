@@ -412,3 +412,34 @@ def test_explanations_only_above_explain_min_prob(shipped: CharNgramModel) -> No
     outs = shipped.analyse(texts)
     assert outs[0].fraud_prob < shipped.explain_min_prob and outs[0].features == ()
     assert outs[1].fraud_prob >= shipped.explain_min_prob and outs[1].features
+
+
+# ---------------------------------------------------------------------------------------------- conversation expert
+def test_conversation_expert_mixes_two_fraud_heads_by_the_gate(tmp_path: Path, small_data: tuple) -> None:
+    texts, cats, types = small_data
+    conv = [i % 3 == 0 for i in range(len(texts))]  # any marking with both categories among the marked texts
+    m = CharNgramModel(n_bits=12, random_state=2, conversation_expert=True)
+    m.fit(texts, cats, typology=types, conversation=conv)
+    plain = CharNgramModel(n_bits=12, random_state=2).fit(texts, cats, typology=types, conversation=conv)  # default off
+    heads = 1 + len(m.category_classes_) + len(m.type_classes_)
+    assert m.coef_.shape[0] == heads + 2 and plain.coef_.shape[0] == heads
+    assert m.expert_calibration_ is not None and plain.expert_calibration_ is None
+    # the shared heads are fitted exactly as without the expert
+    assert np.array_equal(m.coef_[:heads], plain.coef_) and np.array_equal(m.calibration_, plain.calibration_)
+    S = m._scores(m._features(texts))
+    g = 1.0 / (1.0 + np.exp(-S[:, -2]))
+    (a, b), (ea, eb) = m.calibration_, m.expert_calibration_
+    p_shared = 1.0 / (1.0 + np.exp(-(a * S[:, 0] + b)))
+    p_expert = 1.0 / (1.0 + np.exp(-(ea * S[:, -1] + eb)))
+    assert np.allclose(m.predict_proba(texts)[:, 0], (1 - g) * p_shared + g * p_expert)
+    assert [o.fraud_prob for o in m.analyse(texts)] == pytest.approx(m.predict_proba(texts)[:, 0].tolist())
+    pf = m.predict_proba(texts)[:, 0]
+    ok = (pf > 1e-9) & (pf < 1 - 1e-9)
+    assert np.allclose(m.decision_function(texts)[ok], np.log(pf[ok] / (1 - pf[ok])), rtol=1e-6, atol=1e-6)
+    types_m, _ = m.predict_type(texts)
+    assert types_m == plain.predict_type(texts)[0]  # typology untouched by the expert
+    loaded = CharNgramModel.load(m.save(tmp_path / "e.npz"))
+    assert np.allclose(loaded.predict_proba(texts), m.predict_proba(texts), atol=1e-3)
+    assert loaded.expert_calibration_ is not None
+    no_conv = CharNgramModel(n_bits=12, random_state=2, conversation_expert=True).fit(texts, cats, typology=types)
+    assert no_conv.coef_.shape[0] == heads  # nothing marked as conversation: no expert
