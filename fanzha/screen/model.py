@@ -76,7 +76,7 @@ class CharNgramModel:
     only approximates what the rule says exactly), ``conversation_expert`` (fit the gate + expert fraud head of the
     conversation texts when ``fit`` is told which they are), ``gate_alpha`` (L2 of the gate),
     ``expert_other_weight`` (sample weight of the non-conversation texts in the expert head; 0 = conversation texts
-    only), ``epochs`` (SGD
+    only), ``gate_threshold`` (gate probabilities below it give the expert no weight), ``epochs`` (SGD
     passes), ``calibration_folds`` (out-of-fold Platt scaling; < 2 = on the training scores), ``max_explained`` (n-grams per explanation), ``explain_min_prob`` (texts below this P(fraud) get no
     explanation: nothing in them argues for fraud; saves time in bulk screening), ``random_state``.
     """
@@ -93,8 +93,9 @@ class CharNgramModel:
         type_class_weight: str | None = None,
         type_keyword_split: bool = True,
         conversation_expert: bool = False,
-        gate_alpha: float = 1e-5,
+        gate_alpha: float = 1e-6,
         expert_other_weight: float = 0.0,
+        gate_threshold: float = 0.5,
         epochs: int = 15,
         calibration_folds: int = 3,
         max_explained: int = 5,
@@ -112,6 +113,7 @@ class CharNgramModel:
         self.conversation_expert = conversation_expert
         self.gate_alpha = gate_alpha
         self.expert_other_weight = expert_other_weight
+        self.gate_threshold = gate_threshold
         self.epochs = epochs
         self.calibration_folds = calibration_folds
         self.max_explained = max_explained
@@ -323,8 +325,13 @@ class CharNgramModel:
         return S[:, 0], S[:, 1 : 1 + nc], S[:, 1 + nc : 1 + nc + nt]
 
     def _gate(self, S: np.ndarray) -> np.ndarray | None:
-        """P(conversation) of each row (None without the conversation expert)."""
-        return _sigmoid(S[:, -2]) if self._has_expert() else None
+        """Weight of the expert for each row (None without the conversation expert): P(conversation), rescaled
+        from [gate_threshold, 1] to [0, 1] so that texts below the threshold keep the shared head's P(fraud)."""
+        if not self._has_expert():
+            return None
+        g = _sigmoid(S[:, -2])
+        t = self.gate_threshold
+        return np.clip((g - t) / (1.0 - t), 0.0, 1.0) if t > 0 else g
 
     def _fraud_p(self, S: np.ndarray) -> np.ndarray:
         """Calibrated P(fraud): the shared head's, mixed with the expert's by the gate when there is an expert."""

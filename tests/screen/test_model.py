@@ -418,7 +418,7 @@ def test_explanations_only_above_explain_min_prob(shipped: CharNgramModel) -> No
 def test_conversation_expert_mixes_two_fraud_heads_by_the_gate(tmp_path: Path, small_data: tuple) -> None:
     texts, cats, types = small_data
     conv = [i % 3 == 0 for i in range(len(texts))]  # any marking with both categories among the marked texts
-    m = CharNgramModel(n_bits=12, random_state=2, conversation_expert=True)
+    m = CharNgramModel(n_bits=12, random_state=2, conversation_expert=True, gate_threshold=0.0)
     m.fit(texts, cats, typology=types, conversation=conv)
     plain = CharNgramModel(n_bits=12, random_state=2).fit(texts, cats, typology=types, conversation=conv)  # default off
     heads = 1 + len(m.category_classes_) + len(m.type_classes_)
@@ -441,5 +441,13 @@ def test_conversation_expert_mixes_two_fraud_heads_by_the_gate(tmp_path: Path, s
     loaded = CharNgramModel.load(m.save(tmp_path / "e.npz"))
     assert np.allclose(loaded.predict_proba(texts), m.predict_proba(texts), atol=1e-3)
     assert loaded.expert_calibration_ is not None
+    # with a gate threshold, texts whose P(conversation) is below it keep the shared head's P(fraud)
+    m.set_params(gate_threshold=0.5)
+    low = g < 0.5
+    assert low.any() and (~low).any()
+    pf_t = m.predict_proba(texts)[:, 0]
+    assert np.allclose(pf_t[low], p_shared[low])
+    w = (g[~low] - 0.5) / 0.5
+    assert np.allclose(pf_t[~low], (1 - w) * p_shared[~low] + w * p_expert[~low])
     no_conv = CharNgramModel(n_bits=12, random_state=2, conversation_expert=True).fit(texts, cats, typology=types)
     assert no_conv.coef_.shape[0] == heads  # nothing marked as conversation: no expert
