@@ -73,7 +73,7 @@ def engine_eval(cross: bool, k: int, seed: int, data_dir: Path, say: Any) -> dic
         tr = np.concatenate([tr, syn])
         m = CharNgramModel(random_state=seed)
         m.fit_counts(counts[tr], [tc.categories[i] for i in tr], typology=[tc.typologies[i] for i in tr])
-        P, mt, _ = m.predict_counts(counts[te])
+        P, mt, _ = m.predict_counts(counts[te], [tc.texts[i] for i in te])
         verdicts = Engine(rs, m, ind).screen_many([tc.raw[i] for i in te])
         for r, (i, v) in enumerate(zip(te, verdicts, strict=True)):
             score[i] = v.score
