@@ -56,7 +56,7 @@ _OFFICIAL_NUMBER = re.compile(r"(?<!\d)(?:95\d{3,4}|1\d{4}|96110|110)(?!\d)")
 
 
 # cues matched in the rules' automaton; the others (request markers, sender names) are checked only when needed
-AC_CUES = frozenset({"negator", "warning", "news", "reported", "ask"})
+AC_CUES = frozenset({"negator", "not_negator", "warning", "news", "reported", "ask"})
 
 
 @lru_cache(maxsize=1)
@@ -101,6 +101,17 @@ def _cue_hits(scan: Scan, ruleset: RuleSet, name: str) -> list[KeywordHit]:
     return [] if cid is None else scan.hits.get(cid, [])
 
 
+def _negator_hits(scan: Scan, ruleset: RuleSet) -> list[KeywordHit]:
+    """Negator hits, without those inside a ``not_negator`` phrase (小心 inside 不小心 negates nothing)."""
+    negs = _cue_hits(scan, ruleset, "negator")
+    if not negs:
+        return negs
+    nots = _cue_hits(scan, ruleset, "not_negator")
+    if not nots:
+        return negs
+    return [h for h in negs if not any(x.start <= h.start and h.end <= x.end for x in nots)]
+
+
 def _clause_ends(n: Normalized, pattern: re.Pattern[str] = _CLAUSE_END) -> list[int]:
     """Clause boundaries found in the ORIGINAL text (the normaliser may drop punctuation), as normalised offsets:
     the index of the first normalised character at or after each boundary."""
@@ -124,7 +135,7 @@ def negation_scopes(
       (冒充 / 骗子称 / 嫌疑人以 ...) up to the end of its clause.
     """
     n = scan.n
-    negs = _cue_hits(scan, ruleset, "negator")
+    negs = _negator_hits(scan, ruleset)
     framed = bool(_cue_hits(scan, ruleset, "warning") or _cue_hits(scan, ruleset, "news")) and kind != "narrative"
     reported = _cue_hits(scan, ruleset, "reported") if framed else []
     orig = n.original
@@ -233,7 +244,7 @@ def analyse(
                 f"提醒/防骗宣传的措辞（{'、'.join(sorted(distinct)[:4])}）：文字在警示诈骗而非实施诈骗",
             )
         )
-    if _cue_hits(scan, ruleset, "negator"):
+    if _negator_hits(scan, ruleset):
         m = _NEVER_ASKS.search(text)
         if m:
             signals.append(

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from fanzha.screen.context import _cue_hits, negation_scopes
 from fanzha.screen.engine import Engine
+from fanzha.text import normalize
 
 
 def _ctx(eng: Engine, text: str, kind: str = "auto") -> dict[str, float]:
@@ -47,3 +49,21 @@ def test_scammer_cannot_hide_behind_a_warning_word(engine_rules_only: Engine) ->
 def test_citizen_question_is_still_fraud(engine_rules_only: Engine) -> None:
     v = engine_rules_only.screen("对方自称公安说我涉嫌洗钱，要我转到安全账户，是真的吗？")
     assert v.fraud and v.type == "冒充公检法及政府机关类"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "妈，我不小心把手机掉水里了，这是我新号码，急用钱先转我两千到这个卡上",
+        "老板，我一不小心把微信弄丢了，这是新号，财务那笔货款你先转给我",
+    ],
+)
+def test_accidentally_is_not_a_negation(engine_rules_only: Engine, text: str) -> None:
+    """不小心 contains the negator 小心 but negates nothing: the money request after it must count in full."""
+    rs = engine_rules_only.ruleset
+    scan = rs.scan(normalize(text))
+    assert _cue_hits(scan, rs, "negator"), "the text should contain the negator 小心 inside 不小心"
+    assert negation_scopes(scan, rs) == ()
+    hits = engine_rules_only.rule_hits(text)
+    assert hits and not any(h.negated for h in hits), [(h.rule_id, h.negated) for h in hits]
+    assert "CTX_NEGATION" not in _ctx(engine_rules_only, text)
