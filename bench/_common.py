@@ -33,3 +33,16 @@ def iter_records(path: Path) -> Iterator[dict[str, Any]]:
         for line in fh:
             if line.strip():
                 yield json.loads(line)
+
+
+def write_generated_section(path: Path, block: str, begin: str, end: str, heading: str) -> None:
+    """Put ``block`` (which starts with ``begin`` and ends with ``end``) in place of the file's generated section
+    between those markers, or append it under ``## heading`` when the file has none yet."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
+    if begin in text and end in text:
+        head, rest = text.split(begin, 1)
+        text = head + block + rest.split(end, 1)[1]
+    else:
+        text = text.rstrip("\n") + f"\n\n## {heading}\n\n" + block + "\n"
+    path.write_text(text, encoding="utf-8")

@@ -47,6 +47,7 @@ sys.path.insert(0, str(ROOT))
 
 import numpy as np  # noqa: E402
 import scipy.sparse as sp  # noqa: E402
+from _common import write_generated_section  # noqa: E402
 from screen_bench import pin_one_core, table  # noqa: E402
 
 from fanzha.config import get_settings  # noqa: E402
@@ -388,21 +389,6 @@ def report(t8: dict[str, Any], dia: dict[str, Any], args: argparse.Namespace, pi
     return "\n".join(L)
 
 
-def write_section(out: Path, block: str) -> None:
-    text = out.read_text(encoding="utf-8") if out.exists() else "# Benchmarks\n"
-    if BEGIN in text and END in text:
-        head, rest = text.split(BEGIN, 1)
-        text = head + block + rest.split(END, 1)[1]
-    else:
-        text = (
-            text.rstrip("\n")
-            + "\n\n## Accuracy ceiling of classical classifiers (in-domain targets)\n\n"
-            + block
-            + "\n"
-        )
-    out.write_text(text, encoding="utf-8")
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument(
@@ -438,7 +424,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     block = report(t8, dia, args, pin, time.perf_counter() - t0)
     print(block)
     if not args.no_write:
-        write_section(args.out, block)
+        write_generated_section(
+            args.out, block, BEGIN, END, "Accuracy ceiling of classical classifiers (in-domain targets)"
+        )
         print(f"written to {args.out}")
     return 0
 

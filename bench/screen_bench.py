@@ -41,6 +41,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import numpy as np  # noqa: E402
+from _common import write_generated_section  # noqa: E402
 
 from fanzha.config import get_settings  # noqa: E402
 from fanzha.domain import Typology  # noqa: E402
@@ -604,14 +605,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     report = "\n".join(L)
     print(report)
     if not args.no_write:
-        args.out.parent.mkdir(parents=True, exist_ok=True)
-        text = args.out.read_text(encoding="utf-8") if args.out.exists() else "# Benchmarks\n"
-        if BEGIN in text and END in text:
-            head, rest = text.split(BEGIN, 1)
-            text = head + report + rest.split(END, 1)[1]
-        else:
-            text = text.rstrip("\n") + "\n\n## Screening (model + engine)\n\n" + report + "\n"
-        args.out.write_text(text, encoding="utf-8")
+        write_generated_section(args.out, report, BEGIN, END, "Screening (model + engine)")
         print(f"written to {args.out}")
     return 0
 
