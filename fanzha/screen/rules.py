@@ -896,9 +896,12 @@ class RuleSet:
                 firsts = sorted({s for p in parts for s in p.spans[:1]})
                 lo, hi = firsts[0][0], max(e for _, e in firsts)
                 cspans = ((lo, hi),) if hi - lo <= 120 else tuple(firsts)
+                negated = any(p.negated for p in parts)
                 if c.absorb:
+                    # a composite that holds only because of negated keywords is weak evidence (the engine keeps
+                    # negation_factor of it): it must not erase the full weight of its parts that are not negated
                     for p in parts:
-                        if p.absorbed_by is None:
+                        if p.absorbed_by is None and (p.negated or not negated):
                             fired[p.rule_id] = _replace(p, weight=0.0, absorbed_by=c.id)
                 todo |= self._composites_by_part.get(c.id, set())
                 fired[c.id] = RuleHit(
@@ -915,7 +918,7 @@ class RuleSet:
                     advice=c.advice,
                     negatable=all(p.negatable for p in parts),
                     parts=tuple(p.rule_id for p in parts),
-                    negated=any(p.negated for p in parts),
+                    negated=negated,
                 )
         return list(fired.values())
 

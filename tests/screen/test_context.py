@@ -67,3 +67,16 @@ def test_accidentally_is_not_a_negation(engine_rules_only: Engine, text: str) ->
     hits = engine_rules_only.rule_hits(text)
     assert hits and not any(h.negated for h in hits), [(h.rule_id, h.negated) for h in hits]
     assert "CTX_NEGATION" not in _ctx(engine_rules_only, text)
+
+
+def test_a_negated_composite_does_not_erase_its_plain_parts(engine_rules_only: Engine) -> None:
+    """避免 negates only 影响征信: the composite built on it is weak, but the un-negated 注销校园贷 + 转到指定账户
+    parts keep their full weight, so the message stays fraud."""
+    text = "您在大学期间开通的校园贷账户还没有注销，为避免影响征信，请按客服指引注销，把额度里的钱转到指定账户"
+    hits = {h.rule_id: h for h in engine_rules_only.rule_hits(text)}
+    negated_composites = [h for h in hits.values() if h.kind == "composite" and h.negated]
+    assert negated_composites, "the text should fire a composite through a negated part"
+    plain = [h for h in hits.values() if h.kind == "rule" and not h.negated and h.base_weight > 0]
+    assert plain and all(h.weight == h.base_weight and h.absorbed_by is None for h in plain), plain
+    v = engine_rules_only.screen(text)
+    assert v.fraud and v.type == "虚假征信类", (v.score, [(e.id, e.weight) for e in v.evidence])
