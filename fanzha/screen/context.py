@@ -37,6 +37,7 @@ CUES_PATH = Path(__file__).resolve().parent / "context.yaml"
 
 _CLAUSE_END = re.compile(r"[，。！？；,!?;\n\r…]|\.(?!\d)|[:：](?=\s*$)")
 _SENTENCE_END = re.compile(r"[。！？!?\n\r；;：:]")
+_REPORTED_END = re.compile(r"[。！？!?\n\r；;]")
 # "凡是…的，都是诈骗" / "刷单就是诈骗" / "…都是骗局": what precedes is described, not requested
 _IS_SCAM = re.compile(
     r"(?<![不非没])(?:都是|均是|均为|都为|一律是|就是|全是|全都是|都属于|属于|是典型的|肯定是|必定是|一定是)"
@@ -132,7 +133,7 @@ def negation_scopes(
     * after a negator (不会 / 切勿 / 谨防 ...) up to the end of its clause (at most ``max_len`` characters);
     * before "都是诈骗 / 就是骗局" back to the start of the sentence ("凡是要求屏幕共享的，都是诈骗");
     * in a text framed as a warning or a news report (and not a victim's own narrative): after a reported-speech cue
-      (冒充 / 骗子称 / 嫌疑人以 ...) up to the end of its clause.
+      (冒充 / 骗子称 / 嫌疑人以 / 对方说 ...) up to the end of its sentence (at most 3 × ``max_len`` characters).
     """
     n = scan.n
     negs = _negator_hits(scan, ruleset)
@@ -146,17 +147,19 @@ def negation_scopes(
     text_len = len(n.text)
     scopes: list[tuple[int, int]] = []
 
-    def clause_scope(h: KeywordHit, limit: int) -> None:
-        i = bisect_right(ends, h.end - 1)
-        clause_end = ends[i] if i < len(ends) else text_len
+    def clause_scope(h: KeywordHit, limit: int, bounds: list[int]) -> None:
+        i = bisect_right(bounds, h.end - 1)
+        clause_end = bounds[i] if i < len(bounds) else text_len
         end = min(clause_end, h.end + limit)
         if end > h.end:
             scopes.append((h.end, end))
 
     for h in negs:
-        clause_scope(h, max_len)
-    for h in reported:
-        clause_scope(h, 2 * max_len)
+        clause_scope(h, max_len, ends)
+    if reported:  # reported speech runs on past commas: "对方说是公安，说我涉嫌洗钱，要我转到安全账户。"
+        sentence_ends = _clause_ends(n, _REPORTED_END)
+        for h in reported:
+            clause_scope(h, 3 * max_len, sentence_ends)
     if is_scam:
         starts = _sentence_starts(n)
         offs = n.offsets
@@ -293,6 +296,9 @@ def analyse(
             )
         )
 
+    if signals and kind in _CONVERSATION_KINDS and "\n" in text:
+        signals = _listener_reaction_dropped(scan, ruleset, scopes, signals)
+
     total = sum(s.penalty for s in signals)
     cap = ruleset.config.combiner.max_context_penalty
     return ContextAnalysis(scopes=scopes, signals=tuple(signals), penalty=min(total, cap), asks=asked)
@@ -301,3 +307,58 @@ def analyse(
 @lru_cache(maxsize=1)
 def _official_words() -> tuple[str, ...]:
     return tuple(load_cues().get("official_sender", ()))
+
+
+_CONVERSATION_KINDS = frozenset({"dialogue", "call"})
+_FRAMING_SIGNALS = frozenset({"CTX_WARNING_FRAMING", "CTX_NEVER_ASKS", "CTX_NEWS_REPORT"})
+
+
+def _listener_reaction_dropped(
+    scan: Scan, ruleset: RuleSet, scopes: tuple[tuple[int, int], ...], signals: list[ContextSignal]
+) -> list[ContextSignal]:
+    """Turn-aware framing in a conversation: a warning, "they never ask…" or news cue voiced in one turn does not make
+    another turn's request harmless. When a turn WITHOUT such a cue makes an un-negated request (a request marker
+    before an ask word: 请您提供 / 需要转账 / 马上下载, or a link), the cue is the listener's reaction to a pitch ("我记得银行
+    不会打电话要身份证…", "你是骗子吧，我要报警") and the framing signals are dropped. A warning call (96110, a bank's
+    dissuasion) keeps them: its requests sit inside negation scopes or in the warning turns themselves. Only a pitch
+    counts as the request (``pitch_ask`` words, or 提供 / 填写 ... of a ``pitch_secret``): a genuine agent asking for an
+    order number or the last four digits does not make a caller's warning words the listener's."""
+    n = scan.n
+    text = n.text
+    line_starts = [0] + [i + 1 for i, ch in enumerate(n.original) if ch == "\n"]
+
+    def line_of(norm_pos: int) -> int:
+        return bisect_right(line_starts, n.to_original(norm_pos, norm_pos + 1)[0]) - 1
+
+    cue_lines = {
+        line_of(h.start) for name in ("warning", "news", "negator", "reported") for h in _cue_hits(scan, ruleset, name)
+    }
+    req = _request_re()
+    pitch, secret = _pitch_words()
+    asked = False
+    for h in _cue_hits(scan, ruleset, "ask"):
+        if in_scopes(h.start, scopes) or line_of(h.start) in cue_lines:
+            continue
+        if not req.search(text, max(0, h.start - 6), h.start + 1):
+            continue
+        word = text[h.start : h.end]
+        if word in pitch or secret.search(text, h.end, h.end + 12):
+            asked = True
+            break
+    if not asked:
+        orig = n.original
+        for m in _URL.finditer(orig.lower()):
+            if bisect_right(line_starts, m.start()) - 1 not in cue_lines:
+                asked = True
+                break
+    if not asked:
+        return signals
+    return [s for s in signals if s.id not in _FRAMING_SIGNALS]
+
+
+@lru_cache(maxsize=1)
+def _pitch_words() -> tuple[frozenset[str], re.Pattern[str]]:
+    cues = load_cues()
+    secrets = sorted(cues.get("pitch_secret", ()), key=len, reverse=True)
+    pattern = re.compile("|".join(re.escape(w) for w in secrets)) if secrets else re.compile(r"(?!)")
+    return frozenset(cues.get("pitch_ask", ())), pattern

@@ -80,3 +80,52 @@ def test_a_negated_composite_does_not_erase_its_plain_parts(engine_rules_only: E
     assert plain and all(h.weight == h.base_weight and h.absorbed_by is None for h in plain), plain
     v = engine_rules_only.screen(text)
     assert v.fraud and v.type == "虚假征信类", (v.score, [(e.id, e.weight) for e in v.evidence])
+
+
+# ------------------------------------------------------------------ turn-aware framing in conversations
+_PITCH_WITH_PUSHBACK = (
+    "您好，这里是某某银行信用卡中心，系统显示您的卡片存在异常消费，需要马上核实。\n"
+    "啊？我怎么知道你真的是银行的？我记得银行不会打电话要客户信息，你们不会是骗子吧？\n"
+    "您放心，我们是正规客服，请您提供一下卡号和身份证号码，我们马上帮您冻结。\n"
+    "我还是先挂了，自己打银行电话问问。"
+)
+_DISSUASION_CALL = (
+    "您好，我是县公安局反诈中心民警，刚才系统预警您在和一个陌生号码通话。\n"
+    "是的，对方说是公安，说我的账户涉嫌洗钱，要我把钱转到安全账户。\n"
+    "请您千万不要转账，公安机关不会通过电话办案，也不存在所谓的安全账户，这是冒充公检法的诈骗。\n"
+    "好的，我明白了，我不转了。\n"
+    "如果对方再联系您，请直接挂断，有疑问拨打96110或者110。"
+)
+_CUSTOMER_QUOTES_SMS = (
+    "您好，客服小王为您服务，请问有什么可以帮您？\n"
+    "我收到一条短信，短信内容是：您的账户异常，请尽快登录 http://bank-safe.example.top 处理。\n"
+    "请不要点击这个链接，正规银行不会通过短信链接要求登录，这很可能是诈骗短信。\n"
+    "好的，谢谢提醒，我不点了。"
+)
+
+
+def test_listener_pushback_does_not_excuse_the_pitch(engine_rules_only: Engine) -> None:
+    """The listener's "banks never phone for your details, are you a scammer?" is a reaction to the caller's request in
+    another turn: it must not discount the conversation as warning framing."""
+    ctx = _ctx(engine_rules_only, _PITCH_WITH_PUSHBACK, "dialogue")
+    assert not {"CTX_WARNING_FRAMING", "CTX_NEVER_ASKS"} & set(ctx), ctx
+    # the same words as one SMS from one sender are still a warning that names what it never does
+    one_sender = "【某某银行】温馨提示：银行不会打电话要客户信息，请勿向任何人提供卡号和身份证号码。"
+    assert "CTX_NEVER_ASKS" in _ctx(engine_rules_only, one_sender) or "CTX_WARNING_FRAMING" in _ctx(
+        engine_rules_only, one_sender
+    )
+
+
+def test_dissuasion_call_keeps_its_warning_framing(engine_rules_only: Engine) -> None:
+    """A 96110-style warning call repeats the scam's requests only inside warning / negated / reported turns: the
+    framing stays and the call is not fraud."""
+    ctx = _ctx(engine_rules_only, _DISSUASION_CALL, "dialogue")
+    assert ctx.get("CTX_WARNING_FRAMING", 0) < 0 or ctx.get("CTX_NEVER_ASKS", 0) < 0, ctx
+    assert not engine_rules_only.screen(_DISSUASION_CALL, "dialogue").fraud
+
+
+def test_customer_quoting_a_phishing_sms_keeps_the_framing(engine_rules_only: Engine) -> None:
+    """A link inside a quoted SMS (短信内容是…) is reported speech, not the other party's request."""
+    ctx = _ctx(engine_rules_only, _CUSTOMER_QUOTES_SMS, "dialogue")
+    assert ctx.get("CTX_WARNING_FRAMING", 0) < 0 or ctx.get("CTX_NEVER_ASKS", 0) < 0, ctx
+    assert not engine_rules_only.screen(_CUSTOMER_QUOTES_SMS, "dialogue").fraud
