@@ -12,11 +12,13 @@ What normalisation does, in order (each step keeps the offset map):
     zero-width / combining / control characters marked for deletion, every other symbol, punctuation and emoji
     folded to one "noise" marker (URL punctuation and ¥ $ % keep their identity);
  2. traditional texts only: OpenCC phrase conversion (乾淨 -> 干净), aligned per CJK run;
- 3. Cyrillic / Greek look-alike letters inside Latin words -> ASCII (pаypal -> paypal);
+ 3. Cyrillic / Greek look-alike letters inside Latin words -> ASCII (pаypal -> paypal), and in a word of look-alikes
+    only glued to a Chinese character (收уі -> 收yi);
  4. noise removal: runs of spaces / symbols / emoji between words are dropped ("安 全-账😀户" -> "安全账户"),
     kept as one space between two ASCII words ("call me") and kept as-is inside URLs, e-mails and numbers
     ("www.icbc.com.cn", "1,200.50"); single letters spaced out are glued ("q q" -> "qq");
- 5. disguised spellings -> canonical (disguises.yaml, one Aho-Corasick automaton, longest match wins);
+ 5. disguised spellings -> canonical (disguises.yaml + scam keywords partly in pinyin, generated from
+    pinyin_keywords.yaml: ji分 / 积fen / jifen -> 积分; one Aho-Corasick automaton, longest match wins);
  6. numbers dictated digit by digit (5+ digits: "扣扣一二三四五六七八" -> "qq12345678") and Chinese numerals and
     万 / 千 / w / k in money amounts -> digits ("三万元" -> "30000元").
 """
@@ -25,7 +27,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
@@ -199,10 +201,28 @@ _HOMO_ANY_RE = re.compile(f"[{_HG}]")
 _HOMO_WORD_RE = re.compile(f"[a-z0-9{_HG}]*[{_HG}][a-z0-9{_HG}]*")
 
 
+def _is_cjk(c: str) -> bool:
+    return "\u3400" <= c <= "\u9fff"
+
+
 def _fix_homoglyphs(s: str) -> str:
+    """Look-alikes inside Latin words (pаypal); also a word made only of look-alikes (2+ letters) glued to a Chinese
+    character, which no Greek or Cyrillic text is (收уі, κе服), while α粒子 and Cyrillic words stay as they are."""
+
     def repl(m: re.Match[str]) -> str:
         w = m.group()
-        return w.translate(_HOMO_TABLE) if re.search("[a-z0-9]", w) else w
+        if re.search("[a-z0-9]", w):
+            return w.translate(_HOMO_TABLE)
+        if len(w) < 2:
+            return w
+        a, b = m.start(), m.end()
+        prev = s[a - 1] if a > 0 else ""
+        nxt = s[b] if b < len(s) else ""
+        if not (_is_cjk(prev) or _is_cjk(nxt)):
+            return w
+        if (prev.isalpha() and not _is_cjk(prev)) or (nxt.isalpha() and not _is_cjk(nxt)):
+            return w  # part of a longer Greek / Cyrillic word
+        return w.translate(_HOMO_TABLE)
 
     return _HOMO_WORD_RE.sub(repl, s)
 
@@ -324,6 +344,34 @@ def load_disguises() -> dict[str, list[str]]:
     return out
 
 
+def load_pinyin_keywords() -> dict[str, tuple[tuple[str, ...], bool]]:
+    """keyword -> (its pinyin syllables, whether the whole word in pinyin maps too), from pinyin_keywords.yaml."""
+    text = resources.files("fanzha.text").joinpath("pinyin_keywords.yaml").read_text(encoding="utf-8")
+    data = yaml.safe_load(text)
+    if not isinstance(data, dict) or set(data) - {"full", "mixed"}:
+        raise ValueError("pinyin_keywords.yaml must have the sections full: and mixed:")
+    out: dict[str, tuple[tuple[str, ...], bool]] = {}
+    for section, words in data.items():
+        for word, pinyin in (words or {}).items():
+            syllables = tuple(str(pinyin).split())
+            if len(syllables) != len(str(word)) or not all(x.isascii() and x.isalpha() for x in syllables):
+                raise ValueError(f"pinyin_keywords.yaml: {word!r} needs one pinyin syllable per character")
+            out[str(word)] = (syllables, section == "full")
+    return out
+
+
+def pinyin_variants(word: str, syllables: Sequence[str], whole: bool) -> list[str]:
+    """Spellings of ``word`` with one or more characters, not all, in pinyin (ji分, 积fen); with ``whole`` also the
+    whole word in pinyin, joined and spaced (jifen, ji fen), when it has at least 5 letters."""
+    n = len(word)
+    out = []
+    for mask in range(1, (1 << n) - 1):
+        out.append("".join(syllables[i] if mask >> i & 1 else word[i] for i in range(n)))
+    if whole and sum(map(len, syllables)) >= 5:
+        out += ["".join(syllables), " ".join(syllables)]
+    return out
+
+
 def _build_automaton() -> Any:
     auto = ahocorasick.Automaton()
     entries: dict[str, _Entry] = {}
@@ -346,6 +394,13 @@ def _build_automaton() -> Any:
             if key in entries and entries[key].canonical != canon:
                 raise ValueError(f"disguises.yaml: {v!r} is listed under two canonical forms")
             entries[key] = entry(key, canon)
+    generated: dict[str, set[str]] = {}
+    for word, (syllables, whole) in load_pinyin_keywords().items():
+        for v in pinyin_variants(word, syllables, whole):
+            generated.setdefault(v, set()).add(word)
+    for key, canons in generated.items():
+        if key not in entries and len(canons) == 1:  # disguises.yaml wins; a spelling two keywords share is dropped
+            entries[key] = entry(key, next(iter(canons)))
     for canon in table:
         if canon not in entries and not canon.startswith("."):
             entries[canon] = entry(canon, canon)  # protects canonical forms from re-mapping (idempotence)

@@ -87,12 +87,25 @@ CASES = [
     ("登录www。icbc。com。cn", "登录www.icbc.com.cn", "www.icbc.com.cn", "www。icbc。com。cn"),
     ("Thank you。See you", "thank you see you", "you see", "you。See"),
     ("银彳亍卡号", "银行卡号", "银行卡", "银彳亍卡"),
+    # scam keywords partly in pinyin, generated from pinyin_keywords.yaml
+    ("您有ji分可duihuan现金", "您有积分可兑换现金", "积分可兑换", "ji分可duihuan"),
+    ("需要chongzhi才能ji活", "需要充值才能激活", "充值", "chongzhi"),
+    ("群友shou益全部免费", "群友收益全部免费", "收益", "shou益"),
+    ("请尽快冲值会员", "请尽快充值会员", "充值", "冲值"),
+    ("输入yan证码", "输入验证码", "验证码", "yan证码"),
+    ("输入验zhengma", "输入验证码", "验证码", "验zhengma"),
+    ("您的zhang户已冻结", "您的账户已冻结", "账户", "zhang户"),
+    ("我是游戏ping台客服", "我是游戏平台客服", "平台", "ping台"),
+    ("提高信用ka固定e度", "提高信用卡固定额度", "额度", "e度"),
+    ("可以 dui huan 现金", "可以兑换现金", "兑换", "dui huan"),
     # homoglyphs and look-alike digits
     ("登录pаypal.com", "登录paypal.com", "paypal", "pаypal"),
     ("登录аpple.com", "登录apple.com", "apple", "аpple"),
     ("验证码①②③④", "验证码1234", "1234", "①②③④"),
     ("验证码¹²³", "验证码123", "123", "¹²³"),
     ("验证码1️⃣2️⃣3️⃣", "验证码123", "123", "1️⃣2️⃣3"),
+    ("年化收уі达30%", "年化收益达30%", "收益", "收уі"),  # look-alikes only, glued to a Chinese character
+    ("联系κе服", "联系客服", "客服", "κе服"),
     ("加ⓥⓧ", "加微信", "微信", "ⓥⓧ"),
     ("加𝐯𝐱", "加微信", "微信", "𝐯𝐱"),
     ("加v😀x", "加微信", "微信", "v😀x"),
@@ -156,6 +169,8 @@ NEGATIVES = [
     "十万火急",
     "一二三四",
     "三五成群",
+    "α粒子和β射线",
+    "他说привет你好",
 ]
 
 
@@ -190,6 +205,32 @@ def test_empty_and_offsets_contract() -> None:
     n = normalize("请加V信：abc")
     s, e = n.to_original(0, len(n.text))
     assert (s, e) == (0, len(n.original))
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("登录edu.cn查看", "登录edu.cn查看"),  # short whole-word pinyin (e du) is never mapped
+        ("游戏youxi888", "游戏youxi888"),  # `mixed:` keywords: no whole-word pinyin
+        ("访问jifen.example.com", "访问jifen.example.com"),  # not inside a domain
+        ("用户名xjifen", "用户名xjifen"),  # not inside a Latin word
+    ],
+)
+def test_pinyin_keywords_leave_latin_words_alone(raw: str, expected: str) -> None:
+    assert normalize(raw).text == expected
+
+
+def test_pinyin_keyword_file_is_sane() -> None:
+    from fanzha.text.normalize import load_pinyin_keywords, pinyin_variants
+
+    table = load_pinyin_keywords()
+    assert len(table) > 80
+    assert pinyin_variants("积分", ("ji", "fen"), True) == ["ji分", "积fen", "jifen", "ji fen"]
+    assert pinyin_variants("额度", ("e", "du"), True) == ["e度", "额du"]  # whole word under 5 letters: not mapped
+    for word, (syllables, whole) in table.items():
+        for v in pinyin_variants(word, syllables, whole):
+            got = normalize(f"请{v}好").text
+            assert got in (f"请{word}好", f"请{v}好"), (v, got)  # mapped, or left to a disguises.yaml entry
 
 
 def test_disguise_file_is_sane() -> None:
