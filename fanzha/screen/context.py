@@ -42,6 +42,8 @@ _REPORTED_END = re.compile(r"[。！？!?\n\r；;]")
 _IS_SCAM = re.compile(
     r"(?<![不非没])(?:都是|均是|均为|都为|一律是|就是|全是|全都是|都属于|属于|是典型的|肯定是|必定是|一定是)"
     r"(?:电信网络|电信|网络|典型的?)?(?:诈骗|骗局|骗子|陷阱|套路)"
+    # "讲解了注销校园贷、游戏装备低价出售等骗局的套路": a list closed by 等…骗局 names scams, it does not run one
+    r"|等(?:各类|多种|常见|新型)?(?:电信网络|电信|网络)?(?:诈骗|骗局|陷阱)(?:的|手法|套路|类型|案件|形式|方式)"
 )
 _NEVER_ASKS = re.compile(
     r"(?:不会|不可能|从不|从来不|从未|绝不|决不|不存在)[^，。！？；,!?;\n]{0,16}?"
@@ -131,13 +133,18 @@ def negation_scopes(
     """[start, end) normalised-text ranges whose keywords are negated or merely described:
 
     * after a negator (不会 / 切勿 / 谨防 ...) up to the end of its clause (at most ``max_len`` characters);
-    * before "都是诈骗 / 就是骗局" back to the start of the sentence ("凡是要求屏幕共享的，都是诈骗");
-    * in a text framed as a warning or a news report (and not a victim's own narrative): after a reported-speech cue
+    * before "都是诈骗 / 就是骗局 / 等骗局的套路" back to the start of the sentence ("凡是要求屏幕共享的，都是诈骗");
+    * in a text framed as a warning, a news report or a "they never …" statement (and not a victim's own narrative):
+      after a reported-speech cue
       (冒充 / 骗子称 / 嫌疑人以 / 对方说 ...) up to the end of its sentence (at most 3 × ``max_len`` characters).
     """
     n = scan.n
     negs = _negator_hits(scan, ruleset)
-    framed = bool(_cue_hits(scan, ruleset, "warning") or _cue_hits(scan, ruleset, "news")) and kind != "narrative"
+    framed = kind != "narrative" and bool(
+        _cue_hits(scan, ruleset, "warning")
+        or _cue_hits(scan, ruleset, "news")
+        or (negs and _NEVER_ASKS.search(n.original))  # "公安机关从不电话办案" frames the text as a warning too
+    )
     reported = _cue_hits(scan, ruleset, "reported") if framed else []
     orig = n.original
     is_scam = list(_IS_SCAM.finditer(orig)) if ("骗" in orig or "陷阱" in orig or "套路" in orig) else []
