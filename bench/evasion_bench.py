@@ -383,6 +383,10 @@ def run(b: dict[str, Any], names: Sequence[str], seed: int, say: Callable[[str],
             "changed": np.asarray([a != o for a, o in zip(texts, b["texts"], strict=True)]),
             "engine": np.asarray([v.fraud for v in verdicts]),
             "fired": [[e.id for e in v.evidence if e.weight > 0] for v in verdicts],
+            "layer": {
+                src: [frozenset(e.id for e in v.evidence if e.weight > 0 and e.source == src) for v in verdicts]
+                for src in ("rule", "indicator")
+            },
             "naive": clf.decision_function(vec.transform(texts)) > 0,
         }
         say(f"  {name}: {time.perf_counter() - t0:.0f}s")
@@ -417,6 +421,31 @@ def report(b: dict[str, Any], res: dict[str, dict[str, Any]]) -> list[str]:
             f"| {name} | {_f(_rate(ch, fr), True)} | {_f(_rate(r['engine'], fr))} | {_f(_rate(r['naive'], fr))} | "
             f"{on_changed} | {_f(_rate(ch, no), True)} | {_f(_rate(r['engine'], no))} | {_f(_rate(r['naive'], no))} |"
         )
+    if base is not None:
+        lines += [
+            "",
+            "Which layer an evasion gets past (fraud texts): the share of the rule / indicator evidence ids that fired "
+            "on the text as it is and still fire on the evaded text, and how many of the texts where that layer fired "
+            "still get some evidence from it (maybe another id). Rules read the normalised text; the indicators "
+            "(links, brands, apps, card BINs, phone numbers) read the raw text, behind the engine's cheap gate "
+            "`_MAYBE_INDICATOR`, also on the raw text.",
+            "",
+            "| evasion | rule ids kept | rules still fire | indicator ids kept | indicators still fire |",
+            "|---|---:|---:|---:|---:|",
+        ]
+        for name, r in res.items():
+            if name == "none":
+                continue
+            cells = []
+            for src in ("rule", "indicator"):
+                before = [base["layer"][src][i] for i in np.flatnonzero(y)]
+                after = [r["layer"][src][i] for i in np.flatnonzero(y)]
+                n_before = sum(len(x) for x in before)
+                kept = sum(len(x & z) for x, z in zip(before, after, strict=True))
+                had = [bool(x) for x in before]
+                still = sum(1 for h, z in zip(had, after, strict=True) if h and z)
+                cells += [_f(kept / n_before if n_before else None), f"{still} of {sum(had)}"]
+            lines.append(f"| {name} | " + " | ".join(cells) + " |")
     g = b["group"]
     head = [f"{s} {'R' if fr else 'FPR'} (n={k})" for s, fr, k in b["groups"]]
     lines += [
