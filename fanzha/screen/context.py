@@ -317,6 +317,7 @@ def _official_words() -> tuple[str, ...]:
 
 
 _CONVERSATION_KINDS = frozenset({"dialogue", "call"})
+_NEWLINE = re.compile("\n")
 _FRAMING_SIGNALS = frozenset({"CTX_WARNING_FRAMING", "CTX_NEVER_ASKS", "CTX_NEWS_REPORT"})
 
 
@@ -332,7 +333,7 @@ def _listener_reaction_dropped(
     order number or the last four digits does not make a caller's warning words the listener's."""
     n = scan.n
     text = n.text
-    line_starts = [0] + [i + 1 for i, ch in enumerate(n.original) if ch == "\n"]
+    line_starts = [0] + [m.end() for m in _NEWLINE.finditer(n.original)]
 
     def line_of(norm_pos: int) -> int:
         return bisect_right(line_starts, n.to_original(norm_pos, norm_pos + 1)[0]) - 1
