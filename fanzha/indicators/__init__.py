@@ -6,7 +6,7 @@ One implementation shared by screening, case intake, the bank counter, the CLI a
     normalize_value(kind, value) -> str
     detect_kind(value) -> str | None
     check(value, kind=None) -> CheckResult
-    screening_evidence(text) -> list[Evidence]
+    screening_evidence(text or its fanzha.text.Normalized) -> list[Evidence] (raw + normalised reading)
     analyse_card(number, claimed_bank=None) -> Analysis (Luhn, BIN bank / card type, claimed-bank mismatch)
     official.is_allowlisted(kind, normalized) -> bool
 """

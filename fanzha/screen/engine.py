@@ -270,12 +270,17 @@ class Engine:
 
     def _indicator_evidence(self, p: _Prepared) -> list[Evidence]:
         """fanzha.indicators.screening_evidence, gated: only texts with 5+ digits, a letters-then-digit id, a dotted
-        name, an IP or a link marker, or an app / screen-share keyword hit, can hold an indicator."""
+        name, an IP or a link marker, or an app / screen-share keyword hit, can hold an indicator. The gate reads the
+        normalised text (ｈｔｔｐ：／／ｘ０．ｃｎ, httр://, 1 3 8 ...), then the raw one (+86 95533, 淘宝退款.cn); an
+        indicator function that takes the ``Normalized`` (``takes_normalized``) gets it, so it need not normalise
+        again and reads 繁体 / spaced / look-alike text too."""
         if self.indicators is None:
             return []
-        if not p.app_hit and not _MAYBE_INDICATOR.search(p.text):
+        if not p.app_hit and not _MAYBE_INDICATOR.search(p.n.text) and not _MAYBE_INDICATOR.search(p.text):
             return []
         try:
+            if getattr(self.indicators, "takes_normalized", False):
+                return list(self.indicators(p.n))  # type: ignore[arg-type]  # takes str | Normalized
             return list(self.indicators(p.text))
         except Exception as exc:  # an indicator bug must not take screening down
             log.warning("indicator evidence failed: %s", exc)
