@@ -427,8 +427,10 @@ def report(b: dict[str, Any], res: dict[str, dict[str, Any]]) -> list[str]:
             "Which layer an evasion gets past (fraud texts): the share of the rule / indicator evidence ids that fired "
             "on the text as it is and still fire on the evaded text, and how many of the texts where that layer fired "
             "still get some evidence from it (maybe another id). Rules read the normalised text; the indicators "
-            "(links, brands, apps, card BINs, phone numbers) read the raw text, behind the engine's cheap gate "
-            "`_MAYBE_INDICATOR`, also on the raw text.",
+            "(links, brands, apps, card BINs, phone numbers) read the raw text and, where it holds a traditional "
+            "character, a look-alike or full-width letter or a character between two Chinese characters, the "
+            "normalised text too (merged on original spans), behind the engine's cheap gate `_MAYBE_INDICATOR` "
+            "on both.",
             "",
             "| evasion | rule ids kept | rules still fire | indicator ids kept | indicators still fire |",
             "|---|---:|---:|---:|---:|",
