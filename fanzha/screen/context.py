@@ -62,10 +62,15 @@ _OFFICIAL_NUMBER = re.compile(r"(?<!\d)(?:95\d{3,4}|1\d{4}|96110|110)(?!\d)")
 AC_CUES = frozenset({"negator", "not_negator", "warning", "news", "reported", "ask"})
 
 
-@lru_cache(maxsize=1)
-def _request_re() -> re.Pattern[str]:
-    words = sorted(load_cues().get("request", ()), key=len, reverse=True)
+@lru_cache(maxsize=8)
+def _cue_re(name: str) -> re.Pattern[str]:
+    """One alternation of a cue list of context.yaml (longest first); a pattern that never matches when empty."""
+    words = sorted(load_cues().get(name, ()), key=len, reverse=True)
     return re.compile("|".join(re.escape(w) for w in words)) if words else re.compile(r"(?!)")
+
+
+def _request_re() -> re.Pattern[str]:
+    return _cue_re("request")
 
 
 @lru_cache(maxsize=1)
@@ -135,8 +140,8 @@ def negation_scopes(
     * after a negator (不会 / 切勿 / 谨防 ...) up to the end of its clause (at most ``max_len`` characters);
     * before "都是诈骗 / 就是骗局 / 等骗局的套路" back to the start of the sentence ("凡是要求屏幕共享的，都是诈骗");
     * in a text framed as a warning, a news report or a "they never …" statement (and not a victim's own narrative):
-      after a reported-speech cue
-      (冒充 / 骗子称 / 嫌疑人以 / 对方说 ...) up to the end of its sentence (at most 3 × ``max_len`` characters).
+      after a reported-speech cue (冒充 / 骗子称 / 嫌疑人以 / 对方说 ...) up to the end of its sentence (at most
+      3 × ``max_len`` characters).
     """
     n = scan.n
     negs = _negator_hits(scan, ruleset)
@@ -342,7 +347,7 @@ def _listener_reaction_dropped(
         line_of(h.start) for name in ("warning", "news", "negator", "reported") for h in _cue_hits(scan, ruleset, name)
     }
     req = _request_re()
-    pitch, secret = _pitch_words()
+    pitch, secret = _pitch_words(), _cue_re("pitch_secret")
     asked = False
     for h in _cue_hits(scan, ruleset, "ask"):
         if in_scopes(h.start, scopes) or line_of(h.start) in cue_lines:
@@ -365,8 +370,5 @@ def _listener_reaction_dropped(
 
 
 @lru_cache(maxsize=1)
-def _pitch_words() -> tuple[frozenset[str], re.Pattern[str]]:
-    cues = load_cues()
-    secrets = sorted(cues.get("pitch_secret", ()), key=len, reverse=True)
-    pattern = re.compile("|".join(re.escape(w) for w in secrets)) if secrets else re.compile(r"(?!)")
-    return frozenset(cues.get("pitch_ask", ())), pattern
+def _pitch_words() -> frozenset[str]:
+    return frozenset(load_cues().get("pitch_ask", ()))
