@@ -20,7 +20,7 @@ from fanzha.indicators.normalizers import detect_kind, normalize_value
 from fanzha.indicators.official import Brand, brands
 from fanzha.indicators.recognizers import REGISTRY, Scan, extract
 from fanzha.text import Normalized, normalize
-from fanzha.text.normalize import _TRAD_RE  # the normaliser's own "has a traditional character" test
+from fanzha.text.normalize import has_traditional
 
 MAX_VALUE_CHARS = 2048
 
@@ -303,7 +303,7 @@ def screening_evidence(text: str | Normalized) -> list[Evidence]:
         return []
     # the second reading only where normalisation can change what the recognizers see (繁体, look-alike or
     # full-width letters, spaces / emoji between Chinese characters): elsewhere it finds what the raw one does
-    if not (_EVASION_HINT.search(text) or _TRAD_RE.search(text)):
+    if not (_EVASION_HINT.search(text) or has_traditional(text)):
         n = None
     elif n is None:
         n = normalize(text)

@@ -178,6 +178,11 @@ _TRAD_RE = re.compile("[" + "".join(sorted(_T2S)) + "]")
 _CJK_RUN_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+")
 
 
+def has_traditional(text: str) -> bool:
+    """Whether ``text`` holds a traditional character the normaliser converts (its own test for the OpenCC step)."""
+    return _TRAD_RE.search(text) is not None
+
+
 def _phrase_t2s(base: str, fallback: str) -> str:
     """OpenCC with its phrase tables, kept only where it preserves length (so offsets stay 1:1)."""
     conv = _opencc().convert(base)
