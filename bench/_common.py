@@ -46,3 +46,13 @@ def write_generated_section(path: Path, block: str, begin: str, end: str, headin
     else:
         text = text.rstrip("\n") + f"\n\n## {heading}\n\n" + block + "\n"
     path.write_text(text, encoding="utf-8")
+
+
+def naive_pipeline() -> Any:
+    """The naive baseline the screening targets are measured against (issue #3): TF-IDF over character 1-3-grams +
+    LinearSVC, scikit-learn defaults, unfitted. Every bench that reports "× naive" builds it here."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.pipeline import make_pipeline
+    from sklearn.svm import LinearSVC
+
+    return make_pipeline(TfidfVectorizer(analyzer="char", ngram_range=(1, 3)), LinearSVC())

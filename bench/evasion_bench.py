@@ -6,7 +6,7 @@ bench rewrites held-out corpus texts with each evasion and screens them:
 1. ``training_corpus(all corpus files, seed)`` is split 80 / 20 (``holdout_mask(0.2, seed)``, stratified per file and
    category); a fresh ``CharNgramModel`` is trained on the 80 % (+ our synthetic texts, as bench/engine_cv.py does)
    and plugged into ``Engine(default_ruleset(()), model, indicators)``; the naive baseline (TF-IDF char 1-3 +
-   LinearSVC, as in bench/screen_throughput.py) is trained on the same 80 % raw corpus texts.
+   LinearSVC, bench/_common.py naive_pipeline, as in every "× naive" bench) is trained on the same 80 % raw corpus texts.
 2. From the 20 % a seeded sample: ``--n`` fraud texts of each of tft8_typed_fraud, fbs_sms (FR:*) and
    call_transcripts, and ``--n`` normal texts of each of tft5_normal_dev, fbs_sms (ads, illegal, other) and
    call_transcripts (normal).
@@ -47,7 +47,7 @@ from typing import Any  # noqa: E402
 import numpy as np  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import ROOT, write_generated_section  # noqa: E402
+from _common import ROOT, naive_pipeline, write_generated_section  # noqa: E402
 
 from fanzha.config import get_settings  # noqa: E402
 from fanzha.screen.labels import DEFAULT_FILES  # noqa: E402
@@ -330,9 +330,6 @@ NORMAL_GROUPS = (
 
 def build(data_dir: Path, seed: int, n: int, say: Callable[[str], None]) -> dict[str, Any]:
     """Train the fresh model + engine and the naive pipeline on 80 %; sample the test texts from the other 20 %."""
-    from sklearn.feature_extraction.text import TfidfVectorizer
-    from sklearn.svm import LinearSVC
-
     from fanzha.screen.engine import Engine, _load_indicators
     from fanzha.screen.model import CharNgramModel, training_corpus
     from fanzha.screen.rules import default_ruleset
@@ -348,8 +345,7 @@ def build(data_dir: Path, seed: int, n: int, say: Callable[[str], None]) -> dict
     m.fit([tc.texts[i] for i in tr], [tc.categories[i] for i in tr], typology=[tc.typologies[i] for i in tr],
           conversation=[tc.conversation[i] for i in tr])  # fmt: skip
     say(f"  model trained on {len(tr)} texts ({time.perf_counter() - t0:.0f}s)")
-    vec = TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True, min_df=2)
-    clf = LinearSVC().fit(vec.fit_transform([tc.raw[i] for i in tr_corpus]), is_fraud[tr_corpus])
+    naive = naive_pipeline().fit([tc.raw[i] for i in tr_corpus], is_fraud[tr_corpus])
     say(f"  naive trained on {len(tr_corpus)} corpus texts ({time.perf_counter() - t0:.0f}s)")
     rng = np.random.RandomState(seed)
     groups: list[tuple[str, bool, np.ndarray]] = []
@@ -361,7 +357,7 @@ def build(data_dir: Path, seed: int, n: int, say: Callable[[str], None]) -> dict
     idx = np.concatenate([g[2] for g in groups])
     return {
         "engine": Engine(default_ruleset(()), m, _load_indicators(), max_chars=10**7),
-        "naive": (vec, clf),
+        "naive": naive,
         "texts": [tc.raw[i] for i in idx],
         "labels": np.concatenate([np.full(len(g[2]), g[1]) for g in groups]),
         "group": np.concatenate([np.full(len(g[2]), k) for k, g in enumerate(groups)]),
@@ -372,7 +368,7 @@ def build(data_dir: Path, seed: int, n: int, say: Callable[[str], None]) -> dict
 
 
 def run(b: dict[str, Any], names: Sequence[str], seed: int, say: Callable[[str], None]) -> dict[str, dict[str, Any]]:
-    vec, clf = b["naive"]
+    naive = b["naive"]
     out: dict[str, dict[str, Any]] = {}
     for name in names:
         t0 = time.perf_counter()
@@ -387,7 +383,7 @@ def run(b: dict[str, Any], names: Sequence[str], seed: int, say: Callable[[str],
                 src: [frozenset(e.id for e in v.evidence if e.weight > 0 and e.source == src) for v in verdicts]
                 for src in ("rule", "indicator")
             },
-            "naive": clf.decision_function(vec.transform(texts)) > 0,
+            "naive": naive.decision_function(texts) > 0,
         }
         say(f"  {name}: {time.perf_counter() - t0:.0f}s")
     return out

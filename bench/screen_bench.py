@@ -41,7 +41,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import numpy as np  # noqa: E402
-from _common import write_generated_section  # noqa: E402
+from _common import naive_pipeline, write_generated_section  # noqa: E402
 
 from fanzha.config import get_settings  # noqa: E402
 from fanzha.domain import Typology  # noqa: E402
@@ -328,14 +328,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     pool = np.concatenate([msg_pool, rng.choice(extra, size=max(0, n_tp - len(msg_pool)), replace=False)])
     sample = [tc.raw[i] for i in rng.choice(pool, size=min(n_tp, len(pool)), replace=False)]
     mean_chars = float(np.mean([len(t) for t in sample]))
-    from sklearn.feature_extraction.text import TfidfVectorizer
-    from sklearn.pipeline import make_pipeline
-    from sklearn.svm import LinearSVC
-
     train_rows = np.flatnonzero(is_corpus & ~held & (files != "call_transcripts.jsonl"))
     if args.quick:
         train_rows = rng.choice(train_rows, size=min(8000, len(train_rows)), replace=False)
-    naive = make_pipeline(TfidfVectorizer(analyzer="char", ngram_range=(1, 3)), LinearSVC())
+    naive = naive_pipeline()
     naive.fit([tc.raw[i] for i in train_rows], y[train_rows])
     reps = 2 if args.quick else 3
     tput: dict[str, float] = {}

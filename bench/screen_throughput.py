@@ -76,11 +76,9 @@ def main() -> None:
             sys.exit(f"corpus file {d / f} missing")
     train, mix_a, mix_b = mixes(list(read_corpus([d / f for f in FILES])), args.n)
 
-    from sklearn.feature_extraction.text import TfidfVectorizer
-    from sklearn.svm import LinearSVC
+    from _common import naive_pipeline
 
-    vec = TfidfVectorizer(analyzer="char", ngram_range=(1, 3))
-    clf = LinearSVC().fit(vec.fit_transform([r.text for r in train]), [r.category == Category.FRAUD for r in train])
+    naive = naive_pipeline().fit([r.text for r in train], [r.category == Category.FRAUD for r in train])
 
     from fanzha.screen.engine import Engine, _load_indicators, _load_model
     from fanzha.screen.rules import RuleSet
@@ -91,7 +89,7 @@ def main() -> None:
     full.screen_many(mix_a[:50])
     for name, texts in (("(a) corpus mix: SMS + dialogue files", mix_a),
                         (f"(b) operator stream: {1 - FRAUD_SHARE_B:.0%} normal, {FRAUD_SHARE_B:.0%} fraud", mix_b)):  # fmt: skip
-        base = rate(lambda xs: clf.predict(vec.transform(xs)), texts, args.repeat)
+        base = rate(naive.predict, texts, args.repeat)
         r_rules = rate(rules_only.screen_many, texts, args.repeat)
         r_full = rate(full.screen_many, texts, args.repeat)
         print(f"mix {name}: {len(texts)} texts, mean {sum(map(len, texts)) / len(texts):.0f} chars")
