@@ -12,6 +12,12 @@ because they contain the same words as the scams. This module finds the framing 
 * **news / reported speech** — 警方破获, 抓获, 据报道, 受害人, 典型案例 ...
 * **official sender asking nothing** — a 【银行/快递/运营商】 signature or a 95xxx number, and no link, no number to call
   back, no transfer, no request (asks inside a negation scope do not count).
+* **a whole text that describes** — a police notice, a lecture, a news or court report that walks through a scam step
+  by step (two distinct framing cues, ``publicity`` markers for narratives and conversations) and makes no pitch of
+  its own (:func:`makes_pitch`: no link, no phone number, no request for money, an install, a contact or a secret):
+  the whole text is one scope, and ``CTX_DESCRIBED`` also covers rules whose own words are negations.
+* **the platform's own flow** — 订单页面 / 申请退款 / 原路退回 ... with no warning voiced, no money moving and no
+  pitch: a genuine agent sending you through the platform (``CTX_PLATFORM_FLOW``).
 
 The cue words live in ``context.yaml`` and ride in the rules' Aho-Corasick automaton (one pass over the text). Each
 finding is a :class:`ContextSignal` with a penalty; the engine shows it as ``Evidence(source="context")`` with a
@@ -47,7 +53,7 @@ _IS_SCAM = re.compile(
 )
 _NEVER_ASKS = re.compile(
     r"(?:不会|不可能|从不|从来不|从未|绝不|决不|不存在)[^，。！？；,!?;\n]{0,16}?"
-    r"(?:要求|索要|让您|让你|叫您|叫你|通过电话|打电话|电话|以[^，。]{0,8}名义|主动|私下|设立|设置|所谓)"
+    r"(?:要求|索要|让您|让你|叫您|叫你|通过电话|打电话|电话|以[^，。]{0,8}名义|主动|私下|设立|设置|所谓|办案)"
 )
 _SIGNATURE = re.compile(r"^\s*[【\[]([^】\]]{2,16})[】\]]|[【\[]([^】\]]{2,16})[】\]]\s*$")
 _URL = re.compile(
@@ -59,7 +65,7 @@ _OFFICIAL_NUMBER = re.compile(r"(?<!\d)(?:95\d{3,4}|1\d{4}|96110|110)(?!\d)")
 
 
 # cues matched in the rules' automaton; the others (request markers, sender names) are checked only when needed
-AC_CUES = frozenset({"negator", "not_negator", "warning", "news", "reported", "ask"})
+AC_CUES = frozenset({"negator", "not_negator", "warning", "news", "reported", "ask", "publicity", "platform_flow"})
 
 
 @lru_cache(maxsize=8)
@@ -141,7 +147,9 @@ def negation_scopes(
     * before "都是诈骗 / 就是骗局 / 等骗局的套路" back to the start of the sentence ("凡是要求屏幕共享的，都是诈骗");
     * in a text framed as a warning, a news report or a "they never …" statement (and not a victim's own narrative):
       after a reported-speech cue (冒充 / 骗子称 / 嫌疑人以 / 对方说 ...) up to the end of its sentence (at most
-      3 × ``max_len`` characters).
+      3 × ``max_len`` characters);
+    * the whole text, when it is plainly publicity or a report (see :func:`described_document`): a lecture, a news
+      item, a court report or a police notice that walks through a scam step by step and asks the reader for nothing.
     """
     n = scan.n
     negs = _negator_hits(scan, ruleset)
@@ -150,6 +158,10 @@ def negation_scopes(
         or _cue_hits(scan, ruleset, "news")
         or (negs and _NEVER_ASKS.search(n.original))  # "公安机关从不电话办案" frames the text as a warning too
     )
+    if framed or kind == "narrative":
+        whole = described_document(scan, ruleset, negs, kind=kind)
+        if whole is not None:
+            return ((0, len(n.text)),)
     reported = _cue_hits(scan, ruleset, "reported") if framed else []
     orig = n.original
     is_scam = list(_IS_SCAM.finditer(orig)) if ("骗" in orig or "陷阱" in orig or "套路" in orig) else []
@@ -183,6 +195,141 @@ def negation_scopes(
             if end > start:
                 scopes.append((start, end))
     return merge_scopes(tuple(scopes))
+
+
+_OFFICIAL_TARGET = re.compile(r"反诈|96110|(?<!\d)110(?!\d)|官方|正规|本人|派出所|公安机关|营业厅|柜台|官网")
+_PITCH_EXTRA = frozenset(
+    {
+        "转到",
+        "转给",
+        "汇到",
+        "打到",
+        "加微信",
+        "加qq",
+        "加我",
+        "添加",
+        "联系我",
+        "私聊",
+        "加群",
+        "进群",
+        "拨打",
+        "致电",
+        "回电",
+        "与我们联系",
+        "和我们联系",
+        "联系客服",
+        "联系专员",
+    }
+)
+# a contact move is a pitch even without 请 / 需要 when it names the sender's own account or a handle:
+# "可以添加我的微信xxx", "加我QQ 12345678"
+_CONTACT_WORDS = frozenset({"加微信", "加qq", "加我", "添加", "联系我", "私聊", "加群", "进群"})
+_OWN_HANDLE = re.compile(r"[^，。！？；,!?;\n]{0,6}?(?:我的|我们的|本人的|[a-z0-9_-]{5,})")
+_ORG_CUE = re.compile("反诈|96110")
+_HAND_OVER = frozenset({"发给我", "发送给我", "发给我们", "告诉我"})
+_SELF_INTRO = re.compile("我是|我们是|这里是|本人是")
+_YOU = re.compile("[您你](?!们)")
+_AUDIENCE = re.compile("大家|各位|同学们|广大|市民|群众|朋友们|家长们")
+_MONEY_MOVES = frozenset({"转账", "汇款", "打款", "转入", "转到", "转给", "汇到", "打到"})
+_BA = re.compile("[把将]")
+
+
+def _framing_cues(scan: Scan, ruleset: RuleSet, names: tuple[str, ...]) -> set[str]:
+    """Distinct framing cue words, counting a mention once (国家反诈中心 also holds 反诈中心 and 反诈) and the
+    anti-fraud organisation's names once in all: "我是反诈中心的警员" names it, it does not frame a warning."""
+    hits = sorted(
+        ((h.start, -h.end, scan.n.text[h.start : h.end]) for name in names for h in _cue_hits(scan, ruleset, name)),
+    )
+    out: set[str] = set()
+    reach = -1
+    for _start, neg_end, word in hits:
+        if -neg_end <= reach:
+            continue  # inside a longer cue already counted
+        reach = max(reach, -neg_end)
+        out.add("反诈" if _ORG_CUE.search(word) else word)
+    return out
+
+
+def _official_or_gov_url(u: str) -> bool:
+    return ".gov.cn" in u or u.endswith("gov.cn")
+
+
+def described_document(scan: Scan, ruleset: RuleSet, negs: list[KeywordHit], *, kind: str = "auto") -> str | None:
+    """Why the whole text describes scams rather than running one (None when it does not).
+
+    A lecture, a news item, a court report or a police notice walks through a scam step by step; sentences such as
+    "假警察会出示伪造的通缉令，要求事主将资金转入安全账户" carry every keyword of the scam but no reported-speech
+    cue. Such a text is *described* when it is clearly framed, by at least two distinct warning / news cues (one
+    for a victim's narrative is not enough: only the ``publicity`` markers of a notice or a report count there, since
+    a victim says 被骗 and 报警 too), and it makes no pitch of its own: no link (but .gov.cn), no phone number, and no
+    request (请 / 需要 / 立即 ... before a transfer, an install, a link, a contact or a secret) that is not inside a
+    negation scope and not aimed at an official channel ("请下载国家反诈中心App", "请拨打96110"). A scam that dresses
+    itself as a warning still has to ask for something, and then nothing here applies. Nor does it to a speaker who
+    introduces himself to one listener ("我是公安局的警官…请您配合", a recovery scam's "我是反诈中心的民警…为了追回您的
+    损失"): a notice speaks to the public (大家 / 各位 / 广大市民)."""
+    pub = _framing_cues(scan, ruleset, ("publicity",))
+    orig = scan.n.original
+    if _SELF_INTRO.search(orig) and _YOU.search(orig) and not _AUDIENCE.search(orig):
+        return None  # "我是公安局的警官…请您配合": someone speaking to you, not a notice to the public
+    if kind == "narrative":
+        if len(pub) < 2:  # "后来看到反诈宣传，才知道被骗了" is still the victim's story
+            return None
+        cues = pub
+    else:
+        if kind in _CONVERSATION_KINDS and not pub:
+            return None  # in a call a suspicious listener says 骗局 / 被骗 too: only a notice or a lecture counts
+        cues = _framing_cues(scan, ruleset, ("publicity", "warning", "news"))
+        if negs and _NEVER_ASKS.search(scan.n.original):
+            cues.add("never_asks")
+        if len(cues) < 2:
+            return None
+    return None if makes_pitch(scan, ruleset, negs) else "、".join(sorted(cues)[:4])
+
+
+def makes_pitch(scan: Scan, ruleset: RuleSet, negs: list[KeywordHit]) -> bool:
+    """The text asks the reader for something a scam needs: a link (but .gov.cn), a phone number, or a request
+    (请 / 需要 / 立即 ... right before a transfer, an install, a link, a contact, or a secret / full card or ID number
+    in the same stretch) that is not inside a negator's reach and not aimed at an official channel ("请下载国家反诈中心
+    App", "请拨打96110", "请到营业厅办理")."""
+    n = scan.n
+    low = n.original.lower()
+    if any(not _official_or_gov_url(m.group(0)) for m in _URL.finditer(low)) or _PHONE.search(n.original):
+        return True
+    reach = []
+    for hits, bound, limit in ((negs, _CLAUSE_END, 18), (_cue_hits(scan, ruleset, "reported"), _REPORTED_END, 54)):
+        # a negator's reach (its clause, at most 18 characters) and reported speech's (its sentence, at most 54), as
+        # in negation_scopes: "要求事主把存款转入安全账户" describes a demand, it does not make one
+        ends = _clause_ends(n, bound) if hits else []
+        for h in hits:
+            i = bisect_right(ends, h.end - 1)
+            reach.append((h.end, min(ends[i] if i < len(ends) else len(n.text), h.end + limit)))
+    scopes = merge_scopes(tuple(reach))
+    req = _request_re()
+    pitch = _pitch_words()
+    secret = _cue_re("pitch_secret")
+    text = n.text
+    for h in _cue_hits(scan, ruleset, "ask"):
+        if in_scopes(h.start, scopes):
+            continue
+        word = text[h.start : h.end]
+        if (
+            word in _CONTACT_WORDS
+            and _OWN_HANDLE.match(text, h.end)
+            and not _OFFICIAL_TARGET.search(text, h.start, h.end + 16)
+        ):
+            return True
+        if word in _MONEY_MOVES and _BA.search(text, max(0, h.start - 8), h.start):
+            return True  # "把钱转到…", "将资金转入…": an order even without 请
+        if not req.search(text, max(0, h.start - 6), h.start + 1):
+            continue
+        wants_secret = secret.search(text, h.end, h.end + 24) or (
+            word in _HAND_OVER and secret.search(text, max(0, h.start - 16), h.start)  # 把验证码发给我
+        )
+        if (word in pitch or word in _PITCH_EXTRA or wants_secret) and not (
+            _OFFICIAL_TARGET.search(text, h.start, h.end + 16)
+        ):
+            return True
+    return False
 
 
 def merge_scopes(scopes: tuple[tuple[int, int], ...]) -> tuple[tuple[int, int], ...]:
@@ -308,6 +455,43 @@ def analyse(
             )
         )
 
+    # 4. a notice or a report that walks through a scam (the whole text is one negation scope, see
+    # negation_scopes); the penalty also covers rules whose own words are negations (不要告诉家人), which no scope
+    # switches off
+    if scopes == ((0, len(n.text)),):
+        why = described_document(scan, ruleset, _negator_hits(scan, ruleset), kind=kind)
+        if why is not None:
+            signals.append(
+                ContextSignal(
+                    "CTX_DESCRIBED",
+                    None,
+                    cfg.get("described", 4.0),
+                    f"通篇是提醒、讲座或案件报道（{why}），在讲解骗局的步骤，没有向读者提出任何要求",
+                )
+            )
+
+    # 5. the platform's own flow (订单页面 / 申请退款 / 原路退回 / 在App里) and no pitch: a genuine agent or notice
+    flow = _cue_hits(scan, ruleset, "platform_flow")
+    if (
+        flow
+        and not warn
+        and not _cue_hits(scan, ruleset, "news")
+        and not any(  # "转账后钱会原路退回": any money moving outside a negation is no platform flow
+            n.text[h.start : h.end] in _MONEY_MOVES and not in_scopes(h.start, scopes)
+            for h in _cue_hits(scan, ruleset, "ask")
+        )
+        and not makes_pitch(scan, ruleset, _negator_hits(scan, ruleset))
+    ):
+        fd = {n.text[h.start : h.end] for h in flow}
+        signals.append(
+            ContextSignal(
+                "CTX_PLATFORM_FLOW",
+                n.to_original(flow[0].start, flow[0].end),
+                cfg.get("platform_flow", 2.0),
+                f"引导走平台自己的流程（{'、'.join(sorted(fd)[:3])}），且没有要求转账、下载、点链接或提供密码验证码",
+            )
+        )
+
     if signals and kind in _CONVERSATION_KINDS and "\n" in text:
         signals = _listener_reaction_dropped(scan, ruleset, scopes, signals)
 
@@ -323,7 +507,7 @@ def _official_words() -> tuple[str, ...]:
 
 _CONVERSATION_KINDS = frozenset({"dialogue", "call"})
 _NEWLINE = re.compile("\n")
-_FRAMING_SIGNALS = frozenset({"CTX_WARNING_FRAMING", "CTX_NEVER_ASKS", "CTX_NEWS_REPORT"})
+_FRAMING_SIGNALS = frozenset({"CTX_WARNING_FRAMING", "CTX_NEVER_ASKS", "CTX_NEWS_REPORT", "CTX_DESCRIBED"})
 
 
 def _listener_reaction_dropped(

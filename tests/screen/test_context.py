@@ -129,3 +129,59 @@ def test_customer_quoting_a_phishing_sms_keeps_the_framing(engine_rules_only: En
     ctx = _ctx(engine_rules_only, _CUSTOMER_QUOTES_SMS, "dialogue")
     assert ctx.get("CTX_WARNING_FRAMING", 0) < 0 or ctx.get("CTX_NEVER_ASKS", 0) < 0, ctx
     assert not engine_rules_only.screen(_CUSTOMER_QUOTES_SMS, "dialogue").fraud
+
+
+# --- whole-text description (context.described_document) and the platform's own flow --------------------------
+
+_NOTICE = (
+    "【警方提示】近期冒充公检法诈骗多发。骗子先冒充快递员，称事主的包裹里查出违禁品，再把电话转给假警察；"
+    "假警察会出示伪造的通缉令，要求事主对家人保密，并把存款转入安全账户接受审查。"
+    "记住：公检法机关不会通过电话办案，更没有安全账户。"
+)
+
+
+def test_police_notice_walking_through_a_scam_is_described(engine_rules_only: Engine) -> None:
+    v = engine_rules_only.screen(_NOTICE)
+    assert not v.fraud and v.risk.value in ("none", "low"), [(e.id, e.weight) for e in v.evidence]
+    assert any(e.id == "CTX_NEGATION" for e in v.evidence)  # the rules are shown, switched off by the framing
+
+
+@pytest.mark.parametrize(
+    "pitch",
+    [
+        "详情请加我的微信 jingfang8899 咨询。",
+        "请点击 gaj-notice.top 核实您的案件。",
+        "请立即将资金转入指定账户配合审查。",
+    ],
+)
+def test_a_notice_that_makes_a_pitch_is_not_described(engine_rules_only: Engine, pitch: str) -> None:
+    assert "CTX_DESCRIBED" in _ctx(engine_rules_only, _NOTICE)
+    assert "CTX_DESCRIBED" not in _ctx(engine_rules_only, _NOTICE + pitch)
+    assert engine_rules_only.screen(_NOTICE + pitch).score > engine_rules_only.screen(_NOTICE).score
+
+
+def test_impersonated_antifraud_centre_is_not_a_frame(engine_rules_only: Engine) -> None:
+    # "反诈中心" names the sender; a call from a fake anti-fraud officer is not a notice however often it says 反诈
+    text = (
+        "我是市反诈中心的民警，国家反诈中心监测到你的银行卡涉嫌洗钱，这是秘密侦查，不要告诉任何人，配合我们做资金核查。"
+    )
+    assert engine_rules_only.screen(text).fraud
+
+
+def test_victims_own_narrative_is_never_described(engine_rules_only: Engine) -> None:
+    text = ("我上午接到电话，对方自称是公安局的，说我的身份证涉嫌洗钱，要我把钱转到安全账户接受审查，"
+            "还说不能告诉家人。我很害怕，就转了八万。后来看到反诈宣传，才知道被骗了。")  # fmt: skip
+    v = engine_rules_only.screen(text, "narrative")
+    assert v.fraud and v.type == "冒充公检法及政府机关类"
+
+
+def test_friend_retelling_an_offer_in_a_chat_is_not_fraud(engine_rules_only: Engine) -> None:
+    text = "A：你看这个广告，无抵押不查征信当天到账\nB：一看就是诈骗，正规贷款哪有不查征信的\nA：还说要先交解冻费\nB：那更是骗子了"
+    assert not engine_rules_only.screen(text).fraud
+
+
+def test_platform_flow_discounts_a_genuine_refund_chat(engine_rules_only: Engine) -> None:
+    genuine = "我：你好，我买的鞋子小了想退\n客服：亲，您在订单页面点申请退款，选退货退款，快递上门取件后钱原路退回哦\n我：好的谢谢"
+    assert "CTX_PLATFORM_FLOW" in _ctx(engine_rules_only, genuine)
+    scam = "客服：您的订单商品有质量问题，给您理赔，钱会原路退回，请提供一下您收到的验证码\n我：好的"
+    assert "CTX_PLATFORM_FLOW" not in _ctx(engine_rules_only, scam)
