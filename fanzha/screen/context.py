@@ -18,6 +18,8 @@ because they contain the same words as the scams. This module finds the framing 
   the whole text is one scope, and ``CTX_DESCRIBED`` also covers rules whose own words are negations.
 * **the platform's own flow** — 订单页面 / 申请退款 / 原路退回 ... with no warning voiced, no money moving and no
   pitch: a genuine agent sending you through the platform (``CTX_PLATFORM_FLOW``).
+* **a chat the reader opened** — the first line is the reader's own question (我：…吗 / 怎么 / 请问) and nothing in
+  the chat pitches or moves money (``CTX_READER_ASKED``): scams contact you, or answer with a pitch.
 
 The cue words live in ``context.yaml`` and ride in the rules' Aho-Corasick automaton (one pass over the text). Each
 finding is a :class:`ContextSignal` with a penalty; the engine shows it as ``Evidence(source="context")`` with a
@@ -226,6 +228,8 @@ _PITCH_EXTRA = frozenset(
 _CONTACT_WORDS = frozenset({"加微信", "加qq", "加我", "添加", "联系我", "私聊", "加群", "进群"})
 _OWN_HANDLE = re.compile(r"[^，。！？；,!?;\n]{0,6}?(?:我的|我们的|本人的|[a-z0-9_-]{5,})")
 _ORG_CUE = re.compile("反诈|96110")
+# the first line of a pasted chat is the reader's own question: 我：你好，我想退货 / 我: 请问…
+_READER_OPENS = re.compile(r"\s*我\s*[：:][^\n]*(?:吗|么|怎么|如何|请问|想|能不能|可以|[?？])")
 _HAND_OVER = frozenset({"发给我", "发送给我", "发给我们", "告诉我"})
 _SELF_INTRO = re.compile("我是|我们是|这里是|本人是")
 _YOU = re.compile("[您你](?!们)")
@@ -284,6 +288,18 @@ def described_document(scan: Scan, ruleset: RuleSet, negs: list[KeywordHit], *, 
         if len(cues) < 2:
             return None
     return None if makes_pitch(scan, ruleset, negs) else "、".join(sorted(cues)[:4])
+
+
+def _moves_money(scan: Scan, ruleset: RuleSet, scopes: tuple[tuple[int, int], ...]) -> bool:
+    """Money moves somewhere in the text (转账 / 汇款 / 转到 ...), outside the negation scopes and not to the reader's
+    own account ("赔款打到您本人的银行卡")."""
+    text = scan.n.text
+    return any(
+        text[h.start : h.end] in _MONEY_MOVES
+        and not in_scopes(h.start, scopes)
+        and not _OFFICIAL_TARGET.search(text, h.end, h.end + 16)
+        for h in _cue_hits(scan, ruleset, "ask")
+    )
 
 
 def makes_pitch(scan: Scan, ruleset: RuleSet, negs: list[KeywordHit]) -> bool:
@@ -476,10 +492,7 @@ def analyse(
         flow
         and not warn
         and not _cue_hits(scan, ruleset, "news")
-        and not any(  # "转账后钱会原路退回": any money moving outside a negation is no platform flow
-            n.text[h.start : h.end] in _MONEY_MOVES and not in_scopes(h.start, scopes)
-            for h in _cue_hits(scan, ruleset, "ask")
-        )
+        and not _moves_money(scan, ruleset, scopes)  # "转账后钱会原路退回" is no platform flow
         and not makes_pitch(scan, ruleset, _negator_hits(scan, ruleset))
     ):
         fd = {n.text[h.start : h.end] for h in flow}
@@ -491,6 +504,18 @@ def analyse(
                 f"引导走平台自己的流程（{'、'.join(sorted(fd)[:3])}），且没有要求转账、下载、点链接或提供密码验证码",
             )
         )
+
+    # 6. a chat the reader opened ("我：你好，我的航班取消了怎么办"): a scam contacts you, or answers with a pitch
+    if "\n" in text and _READER_OPENS.match(text) and not makes_pitch(scan, ruleset, _negator_hits(scan, ruleset)):
+        if not _moves_money(scan, ruleset, scopes):
+            signals.append(
+                ContextSignal(
+                    "CTX_READER_ASKED",
+                    (0, text.index("\n")),
+                    cfg.get("reader_asked", 2.0),
+                    "对话由您本人发起咨询，对方没有要求转账、下载、点链接或提供密码验证码",
+                )
+            )
 
     if signals and kind in _CONVERSATION_KINDS and "\n" in text:
         signals = _listener_reaction_dropped(scan, ruleset, scopes, signals)

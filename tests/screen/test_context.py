@@ -185,3 +185,15 @@ def test_platform_flow_discounts_a_genuine_refund_chat(engine_rules_only: Engine
     assert "CTX_PLATFORM_FLOW" in _ctx(engine_rules_only, genuine)
     scam = "客服：您的订单商品有质量问题，给您理赔，钱会原路退回，请提供一下您收到的验证码\n我：好的"
     assert "CTX_PLATFORM_FLOW" not in _ctx(engine_rules_only, scam)
+
+
+def test_chat_the_reader_opened_without_a_pitch(engine_rules_only: Engine) -> None:
+    genuine = "我：你好，我的车险怎么报销？\n客服：您好，请在App里点理赔，上传照片和发票，审核通过后赔款打到您本人的银行卡\n我：好的"
+    assert "CTX_READER_ASKED" in _ctx(engine_rules_only, genuine)
+    scam = (
+        "我：你好，请问退款怎么还没到？\n客服：您的退款卡住了，需要您下载会议软件开启屏幕共享，我指导您操作\n我：好的"
+    )
+    assert "CTX_READER_ASKED" not in _ctx(engine_rules_only, scam)
+    assert engine_rules_only.screen(scam).fraud
+    paid = "我：请问订单怎么取消？\n客服：取消前需要先把保证金转到这个账户，转账后原路退回\n我：哦"
+    assert "CTX_READER_ASKED" not in _ctx(engine_rules_only, paid)
