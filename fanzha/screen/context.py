@@ -143,13 +143,23 @@ def _sentence_starts(n: Normalized) -> list[int]:
 def negation_scopes(
     scan: Scan, ruleset: RuleSet, max_len: int = 18, *, kind: str = "auto"
 ) -> tuple[tuple[int, int], ...]:
-    """[start, end) normalised-text ranges whose keywords are negated or merely described:
+    """[start, end) normalised-text ranges whose keywords are negated or merely described (see :func:`scopes_of`)."""
+    return scopes_of(scan, ruleset, max_len, kind=kind)[0]
+
+
+def scopes_of(
+    scan: Scan, ruleset: RuleSet, max_len: int = 18, *, kind: str = "auto"
+) -> tuple[tuple[tuple[int, int], ...], tuple[tuple[int, int], ...]]:
+    """(all scopes, described scopes): [start, end) normalised-text ranges whose keywords are negated or merely
+    described. The second tuple is the part that describes (every item below but the first): it also switches off
+    rules whose own words are negations (``negatable: false``, "不能告诉任何人"), which a negator cannot, when
+    somebody retells them ("他们说不能告诉任何人").
 
     * after a negator (不会 / 切勿 / 谨防 ...) up to the end of its clause (at most ``max_len`` characters);
     * before "都是诈骗 / 就是骗局 / 等骗局的套路" back to the start of the sentence ("凡是要求屏幕共享的，都是诈骗");
     * in a text framed as a warning, a news report or a "they never …" statement (and not a victim's own narrative):
-      after a reported-speech cue (冒充 / 骗子称 / 嫌疑人以 / 对方说 ...) up to the end of its sentence (at most
-      3 × ``max_len`` characters);
+      from a reported-speech cue (冒充 / 骗子称 / 嫌疑人以 / 对方说 / 警察说 ..., the cue included: "警察说我涉嫌" names
+      the speaker) up to the end of its sentence (at most 3 × ``max_len`` characters);
     * the whole text, when it is plainly publicity or a report (see :func:`described_document`): a lecture, a news
       item, a court report or a police notice that walks through a scam step by step and asks the reader for nothing.
     """
@@ -163,29 +173,30 @@ def negation_scopes(
     if framed or kind == "narrative":
         whole = described_document(scan, ruleset, negs, kind=kind)
         if whole is not None:
-            return ((0, len(n.text)),)
+            return ((0, len(n.text)),), ((0, len(n.text)),)
     reported = _cue_hits(scan, ruleset, "reported") if framed else []
     orig = n.original
     is_scam = list(_IS_SCAM.finditer(orig)) if ("骗" in orig or "陷阱" in orig or "套路" in orig) else []
     if not negs and not reported and not is_scam:
-        return ()
+        return (), ()
     ends = _clause_ends(n)
     text_len = len(n.text)
     scopes: list[tuple[int, int]] = []
 
-    def clause_scope(h: KeywordHit, limit: int, bounds: list[int]) -> None:
+    def clause_scope(h: KeywordHit, limit: int, bounds: list[int], start: int) -> None:
         i = bisect_right(bounds, h.end - 1)
         clause_end = bounds[i] if i < len(bounds) else text_len
         end = min(clause_end, h.end + limit)
         if end > h.end:
-            scopes.append((h.end, end))
+            scopes.append((start, end))
 
     for h in negs:
-        clause_scope(h, max_len, ends)
+        clause_scope(h, max_len, ends, h.end)
+    negated_only = len(scopes)
     if reported:  # reported speech runs on past commas: "对方说是公安，说我涉嫌洗钱，要我转到安全账户。"
         sentence_ends = _clause_ends(n, _REPORTED_END)
         for h in reported:
-            clause_scope(h, 3 * max_len, sentence_ends)
+            clause_scope(h, 3 * max_len, sentence_ends, h.start)
     if is_scam:
         starts = _sentence_starts(n)
         offs = n.offsets
@@ -196,7 +207,7 @@ def negation_scopes(
             start = max(start, end - 80)
             if end > start:
                 scopes.append((start, end))
-    return merge_scopes(tuple(scopes))
+    return merge_scopes(tuple(scopes)), merge_scopes(tuple(scopes[negated_only:]))
 
 
 _OFFICIAL_TARGET = re.compile(r"反诈|96110|(?<!\d)110(?!\d)|官方|正规|本人|派出所|公安机关|营业厅|柜台|官网")

@@ -195,9 +195,10 @@ class Engine:
         n = normalize(text)
         rs = self.ruleset
         scan = rs.scan(n)
-        scopes = ctxmod.negation_scopes(scan, rs, self._negation_scope, kind=real_kind)
+        scopes, described = ctxmod.scopes_of(scan, rs, self._negation_scope, kind=real_kind)
         unneg = ctxmod.negated_scan(scan, scopes, self._cue_ids) if scopes else None
-        hits = rs.match(n, scan, unnegated=unneg)
+        undesc = unneg if described == scopes else ctxmod.negated_scan(scan, described, self._cue_ids)
+        hits = rs.match(n, scan, unnegated=unneg, undescribed=undesc)
         ctx = ctxmod.analyse(scan, rs, scopes, kind=real_kind)
         return _Prepared(text, real_kind, n, hits, ctx, not self._app_ids.isdisjoint(scan.hits))
 
@@ -417,8 +418,7 @@ class Engine:
                     source="model",
                     id="MODEL_FRAUD_PROB",
                     weight=round((cb.model if m_logit >= 0 else cb.model_negative) * m_logit, 4),
-                    why=f"统计模型估计的诈骗概率 {out.fraud_prob:.2f}"
-                    + (f"，最像「{out.type}」" if out.type else ""),
+                    why=f"统计模型估计的诈骗概率 {out.fraud_prob:.2f}" + (f"，最像「{out.type}」" if out.type else ""),
                 )
             )
             if out.features:
@@ -458,20 +458,25 @@ class Engine:
                 and eff[h.rule_id] > 0
                 and (h.kind == "composite" or eff[h.rule_id] >= cb.type_strong_rule)
             }
-            typ = choose_type(
-                typ_capped,
-                model_type=out.type if out is not None else None,
-                model_type_prob=out.type_prob if out is not None else 0.0,
-                model_bonus=cb.model_type_bonus,
-                model_fraud_prob=out.fraud_prob if out is not None else 0.0,
-                model_min_fraud=cb.type_model_min_fraud,
-                strong_types=strong,
-            ) or _OTHER
+            typ = (
+                choose_type(
+                    typ_capped,
+                    model_type=out.type if out is not None else None,
+                    model_type_prob=out.type_prob if out is not None else 0.0,
+                    model_bonus=cb.model_type_bonus,
+                    model_fraud_prob=out.fraud_prob if out is not None else 0.0,
+                    model_min_fraud=cb.type_model_min_fraud,
+                    strong_types=strong,
+                )
+                or _OTHER
+            )
         cat_value = category.value
         cands = [
             h
             for h in p.hits
-            if h.subtype and eff[h.rule_id] > 0 and (h.category == cat_value)
+            if h.subtype
+            and eff[h.rule_id] > 0
+            and (h.category == cat_value)
             and (category != Category.FRAUD or h.typology in (typ, None))
         ]
         if cands:

@@ -139,7 +139,11 @@ class RuleSpec(BaseModel):
             raise ValueError("a rule needs `any` and/or `all` keywords (regexes run only behind keyword hits)")
         if len(self.all) == 1:
             raise ValueError("`all` needs at least two terms (use `any` for one)")
-        for t in [*self.any, *self.none, *(x for term in self.all for x in ([term] if isinstance(term, str) else term))]:
+        for t in [
+            *self.any,
+            *self.none,
+            *(x for term in self.all for x in ([term] if isinstance(term, str) else term)),
+        ]:
             if not t or not t.strip():
                 raise ValueError("empty keyword")
         if not self.examples.positive:
@@ -205,7 +209,9 @@ class Combiner(BaseModel):
     negation_factor: float = Field(ge=0, le=1)  # weight kept by a negated rule hit
     model_logit_clip: float = 6.0
     model_min_chars: int = 20  # a positive model logit is shrunk by min(1, chars / model_min_chars): short = unsure
-    model_type_bonus: float = 2.0  # model_type_bonus * P(type) is added to the model's typology (fanzha.screen.typology)
+    model_type_bonus: float = (
+        2.0  # model_type_bonus * P(type) is added to the model's typology (fanzha.screen.typology)
+    )
     type_model_min_fraud: float = Field(default=0.0, ge=0, le=1)  # the model's type votes only at P(fraud) >= this
     type_strong_rule: float = 1e9  # a typology with a composite or a rule hit of weight >= this beats the model's type
     model_spam_prob: float = 0.6  # model P(spam)/P(illegal) that alone makes the category
@@ -734,9 +740,7 @@ class RuleSet:
             # short ASCII words ("app", "vx", "etc") and numbers ("95588") need a boundary; long pinyin
             # ("anquanzhanghu") does not: the normaliser may have removed the spaces around it
             strict = len(v) <= 4 or v.isdigit() or not v.isascii()
-            automaton.add_word(
-                v, (len(v), tuple(sorted(cids)), strict and v[0] in _ALNUM, strict and v[-1] in _ALNUM)
-            )
+            automaton.add_word(v, (len(v), tuple(sorted(cids)), strict and v[0] in _ALNUM, strict and v[-1] in _ALNUM))
         if table:
             automaton.make_automaton()
         return cls(compiled, names, automaton if table else None, config, sources)
@@ -838,11 +842,20 @@ class RuleSet:
                 spans = [(scan.vmap[m.start()], scan.vmap[m.end() - 1] + 1)]
         return spans
 
-    def match(self, n: Normalized, scan: Scan | None = None, *, unnegated: Scan | None = None) -> list[RuleHit]:
+    def match(
+        self,
+        n: Normalized,
+        scan: Scan | None = None,
+        *,
+        unnegated: Scan | None = None,
+        undescribed: Scan | None = None,
+    ) -> list[RuleHit]:
         """Every rule and composite that fires on ``n`` (spans in normalised-text offsets), in a stable order.
 
         ``unnegated`` is the scan without the keyword hits inside negation scopes (fanzha.screen.context): a
-        negatable rule that fires only with those hits comes back with ``negated=True``.
+        negatable rule that fires only with those hits comes back with ``negated=True``. ``undescribed`` is the scan
+        without the hits inside the scopes that describe (reported speech, a whole notice): it does the same for the
+        rules marked ``negatable: false``, whose own words are negations but which can still be retold.
         """
         if scan is None:
             scan = self.scan(n)
@@ -860,8 +873,9 @@ class RuleSet:
             if r.all_terms and _missing_term(present, r.all_terms):
                 continue  # some co-occurrence term has no keyword in the text at all
             negated = False
-            if unnegated is not None and r.negatable:
-                spans = self._eval_rule(unnegated, r)
+            reduced = unnegated if r.negatable else undescribed
+            if reduced is not None:
+                spans = self._eval_rule(reduced, r)
                 if not spans:
                     spans = self._eval_rule(scan, r)
                     negated = bool(spans)

@@ -197,3 +197,18 @@ def test_chat_the_reader_opened_without_a_pitch(engine_rules_only: Engine) -> No
     assert engine_rules_only.screen(scam).fraud
     paid = "我：请问订单怎么取消？\n客服：取消前需要先把保证金转到这个账户，转账后原路退回\n我：哦"
     assert "CTX_READER_ASKED" not in _ctx(engine_rules_only, paid)
+
+
+def test_bank_teller_dissuading_a_customer_is_not_fraud(engine_rules_only: Engine) -> None:
+    # the customer retells the scam (他们说不能告诉任何人): a secrecy demand retold is described, although a negator
+    # alone cannot switch a secrecy rule off (its own words are negations)
+    text = (
+        "大爷，您取这十五万是准备做什么用的\n存到另一个账户\n是有人打电话让您转的吗\n"
+        "……有个检察官说我的卡涉嫌洗钱\n大爷，真正的检察院不会这样办案，那是骗子\n"
+        "他们说不能告诉任何人\n您别怕，钱还在您卡上，我们帮您联系派出所"
+    )
+    v = engine_rules_only.screen(text)
+    assert not v.fraud, [(e.id, e.weight) for e in v.evidence]
+    # the same secrecy demand spoken by the caller is still counted
+    scam = "我是市检察院的，你的卡涉嫌洗钱，这是秘密侦查，不能告诉任何人，包括家人"
+    assert engine_rules_only.screen(scam).fraud
