@@ -140,6 +140,24 @@ def _sentence_starts(n: Normalized) -> list[int]:
     return [bisect_left(offs, m.end()) for m in _SENTENCE_END.finditer(n.original)]
 
 
+def _reaches(
+    n: Normalized, hits: list[KeywordHit], bound: re.Pattern[str], limit: int, *, from_cue: bool
+) -> list[tuple[int, int]]:
+    """The [start, end) ranges of normalised text that cues reach: to the end of the clause or sentence (``bound``),
+    at most ``limit`` characters after the cue; the cue included when ``from_cue``."""
+    if not hits:
+        return []
+    ends = _clause_ends(n, bound)
+    text_len = len(n.text)
+    out = []
+    for h in hits:
+        i = bisect_right(ends, h.end - 1)
+        end = min(ends[i] if i < len(ends) else text_len, h.end + limit)
+        if end > h.end:
+            out.append((h.start if from_cue else h.end, end))
+    return out
+
+
 def negation_scopes(
     scan: Scan, ruleset: RuleSet, max_len: int = 18, *, kind: str = "auto"
 ) -> tuple[tuple[int, int], ...]:
@@ -179,24 +197,10 @@ def scopes_of(
     is_scam = list(_IS_SCAM.finditer(orig)) if ("骗" in orig or "陷阱" in orig or "套路" in orig) else []
     if not negs and not reported and not is_scam:
         return (), ()
-    ends = _clause_ends(n)
-    text_len = len(n.text)
-    scopes: list[tuple[int, int]] = []
-
-    def clause_scope(h: KeywordHit, limit: int, bounds: list[int], start: int) -> None:
-        i = bisect_right(bounds, h.end - 1)
-        clause_end = bounds[i] if i < len(bounds) else text_len
-        end = min(clause_end, h.end + limit)
-        if end > h.end:
-            scopes.append((start, end))
-
-    for h in negs:
-        clause_scope(h, max_len, ends, h.end)
+    scopes = _reaches(n, negs, _CLAUSE_END, max_len, from_cue=False)
     negated_only = len(scopes)
-    if reported:  # reported speech runs on past commas: "对方说是公安，说我涉嫌洗钱，要我转到安全账户。"
-        sentence_ends = _clause_ends(n, _REPORTED_END)
-        for h in reported:
-            clause_scope(h, 3 * max_len, sentence_ends, h.start)
+    # reported speech runs on past commas: "对方说是公安，说我涉嫌洗钱，要我转到安全账户。"
+    scopes += _reaches(n, reported, _REPORTED_END, 3 * max_len, from_cue=True)
     if is_scam:
         starts = _sentence_starts(n)
         offs = n.offsets
@@ -322,15 +326,14 @@ def makes_pitch(scan: Scan, ruleset: RuleSet, negs: list[KeywordHit]) -> bool:
     low = n.original.lower()
     if any(not _official_or_gov_url(m.group(0)) for m in _URL.finditer(low)) or _PHONE.search(n.original):
         return True
-    reach = []
-    for hits, bound, limit in ((negs, _CLAUSE_END, 18), (_cue_hits(scan, ruleset, "reported"), _REPORTED_END, 54)):
-        # a negator's reach (its clause, at most 18 characters) and reported speech's (its sentence, at most 54), as
-        # in negation_scopes: "要求事主把存款转入安全账户" describes a demand, it does not make one
-        ends = _clause_ends(n, bound) if hits else []
-        for h in hits:
-            i = bisect_right(ends, h.end - 1)
-            reach.append((h.end, min(ends[i] if i < len(ends) else len(n.text), h.end + limit)))
-    scopes = merge_scopes(tuple(reach))
+    # a negator's reach and reported speech's, as in scopes_of (whether or not the text is framed): "要求事主把存款
+    # 转入安全账户" describes a demand, it does not make one
+    reported = _cue_hits(scan, ruleset, "reported")
+    scopes = merge_scopes(
+        tuple(
+            _reaches(n, negs, _CLAUSE_END, 18, from_cue=False) + _reaches(n, reported, _REPORTED_END, 54, from_cue=True)
+        )
+    )
     req = _request_re()
     pitch = _pitch_words()
     secret = _cue_re("pitch_secret")
@@ -411,6 +414,14 @@ def analyse(
     text = n.original
     low = text.lower()
     signals: list[ContextSignal] = []
+    negs = _negator_hits(scan, ruleset)
+    pitched: list[bool] = []
+
+    def pitch() -> bool:
+        """makes_pitch(), computed once and only when a signal below needs it."""
+        if not pitched:
+            pitched.append(makes_pitch(scan, ruleset, negs))
+        return pitched[0]
 
     def asks() -> bool:
         """Non-negated request words right after a request marker, links, phone numbers (not short official ones)."""
@@ -433,7 +444,7 @@ def analyse(
                 f"提醒/防骗宣传的措辞（{'、'.join(sorted(distinct)[:4])}）：文字在警示诈骗而非实施诈骗",
             )
         )
-    if _negator_hits(scan, ruleset):
+    if negs:
         m = _NEVER_ASKS.search(text)
         if m:
             signals.append(
@@ -486,7 +497,7 @@ def analyse(
     # negation_scopes); the penalty also covers rules whose own words are negations (不要告诉家人), which no scope
     # switches off
     if scopes == ((0, len(n.text)),):
-        why = described_document(scan, ruleset, _negator_hits(scan, ruleset), kind=kind)
+        why = described_document(scan, ruleset, negs, kind=kind)
         if why is not None:
             signals.append(
                 ContextSignal(
@@ -504,7 +515,7 @@ def analyse(
         and not warn
         and not _cue_hits(scan, ruleset, "news")
         and not _moves_money(scan, ruleset, scopes)  # "转账后钱会原路退回" is no platform flow
-        and not makes_pitch(scan, ruleset, _negator_hits(scan, ruleset))
+        and not pitch()
     ):
         fd = {n.text[h.start : h.end] for h in flow}
         signals.append(
@@ -517,7 +528,7 @@ def analyse(
         )
 
     # 6. a chat the reader opened ("我：你好，我的航班取消了怎么办"): a scam contacts you, or answers with a pitch
-    if "\n" in text and _READER_OPENS.match(text) and not makes_pitch(scan, ruleset, _negator_hits(scan, ruleset)):
+    if "\n" in text and _READER_OPENS.match(text) and not pitch():
         if not _moves_money(scan, ruleset, scopes):
             signals.append(
                 ContextSignal(
