@@ -269,8 +269,16 @@ def _framing_cues(scan: Scan, ruleset: RuleSet, names: tuple[str, ...]) -> set[s
     return out
 
 
-def _official_or_gov_url(u: str) -> bool:
-    return ".gov.cn" in u or u.endswith("gov.cn")
+_HOST = re.compile(r"(?<![a-z0-9.-])((?:[a-z0-9-]+\.)+[a-z]{2,})(?![a-z0-9-])")
+
+
+def _links_elsewhere(low: str) -> bool:
+    """A link in the (lower-cased) text to anywhere but a government site (*.gov.cn): "rsj-butie.gov.cn.com" and
+    "gov.cn.vip" are look-alikes, not government sites."""
+    if not _URL.search(low):
+        return False
+    hosts = [m.group(1) for m in _HOST.finditer(low)]
+    return not hosts or any(not (h == "gov.cn" or h.endswith(".gov.cn")) for h in hosts)
 
 
 def described_document(scan: Scan, ruleset: RuleSet, negs: list[KeywordHit], *, kind: str = "auto") -> str | None:
@@ -324,7 +332,7 @@ def makes_pitch(scan: Scan, ruleset: RuleSet, negs: list[KeywordHit]) -> bool:
     App", "请拨打96110", "请到营业厅办理")."""
     n = scan.n
     low = n.original.lower()
-    if any(not _official_or_gov_url(m.group(0)) for m in _URL.finditer(low)) or _PHONE.search(n.original):
+    if _links_elsewhere(low) or _PHONE.search(n.original):
         return True
     # a negator's reach and reported speech's, as in scopes_of (whether or not the text is framed): "要求事主把存款
     # 转入安全账户" describes a demand, it does not make one

@@ -212,3 +212,17 @@ def test_bank_teller_dissuading_a_customer_is_not_fraud(engine_rules_only: Engin
     # the same secrecy demand spoken by the caller is still counted
     scam = "我是市检察院的，你的卡涉嫌洗钱，这是秘密侦查，不能告诉任何人，包括家人"
     assert engine_rules_only.screen(scam).fraud
+
+
+@pytest.mark.parametrize(
+    ("link", "described"),
+    [
+        ("详见公安部网站 www.mps.gov.cn 。", True),  # a government site is no pitch
+        ("详见 mps-notice.gov.cn.com 通报。", False),  # a look-alike of one is
+        ("详见 gov.cn.vip/case 通报。", False),
+    ],
+)
+def test_only_real_government_links_keep_a_notice_described(
+    engine_rules_only: Engine, link: str, described: bool
+) -> None:
+    assert ("CTX_DESCRIBED" in _ctx(engine_rules_only, _NOTICE + link)) is described
