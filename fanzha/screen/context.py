@@ -33,7 +33,7 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 import yaml
 
@@ -162,16 +162,19 @@ def negation_scopes(
     scan: Scan, ruleset: RuleSet, max_len: int = 18, *, kind: str = "auto"
 ) -> tuple[tuple[int, int], ...]:
     """[start, end) normalised-text ranges whose keywords are negated or merely described (see :func:`scopes_of`)."""
-    return scopes_of(scan, ruleset, max_len, kind=kind)[0]
+    return scopes_of(scan, ruleset, max_len, kind=kind).all
 
 
-def scopes_of(
-    scan: Scan, ruleset: RuleSet, max_len: int = 18, *, kind: str = "auto"
-) -> tuple[tuple[tuple[int, int], ...], tuple[tuple[int, int], ...]]:
-    """(all scopes, described scopes): [start, end) normalised-text ranges whose keywords are negated or merely
-    described. The second tuple is the part that describes (every item below but the first): it also switches off
-    rules whose own words are negations (``negatable: false``, "不能告诉任何人"), which a negator cannot, when
-    somebody retells them ("他们说不能告诉任何人").
+class Scopes(NamedTuple):
+    all: tuple[tuple[int, int], ...]  # negated or described
+    described: tuple[tuple[int, int], ...]  # the part that describes
+    document: str | None  # why the whole text is a description (described_document), else None
+
+
+def scopes_of(scan: Scan, ruleset: RuleSet, max_len: int = 18, *, kind: str = "auto") -> Scopes:
+    """[start, end) normalised-text ranges whose keywords are negated or merely described. ``described`` is the part
+    that describes (every item below but the first): it also switches off rules whose own words are negations
+    (``negatable: false``, "不能告诉任何人"), which a negator cannot, when somebody retells them ("他们说不能告诉任何人").
 
     * after a negator (不会 / 切勿 / 谨防 ...) up to the end of its clause (at most ``max_len`` characters);
     * before "都是诈骗 / 就是骗局 / 等骗局的套路" back to the start of the sentence ("凡是要求屏幕共享的，都是诈骗");
@@ -191,12 +194,12 @@ def scopes_of(
     if framed or kind == "narrative":
         whole = described_document(scan, ruleset, negs, kind=kind)
         if whole is not None:
-            return ((0, len(n.text)),), ((0, len(n.text)),)
+            return Scopes(((0, len(n.text)),), ((0, len(n.text)),), whole)
     reported = _cue_hits(scan, ruleset, "reported") if framed else []
     orig = n.original
     is_scam = list(_IS_SCAM.finditer(orig)) if ("骗" in orig or "陷阱" in orig or "套路" in orig) else []
     if not negs and not reported and not is_scam:
-        return (), ()
+        return Scopes((), (), None)
     scopes = _reaches(n, negs, _CLAUSE_END, max_len, from_cue=False)
     negated_only = len(scopes)
     # reported speech runs on past commas: "对方说是公安，说我涉嫌洗钱，要我转到安全账户。"
@@ -211,36 +214,18 @@ def scopes_of(
             start = max(start, end - 80)
             if end > start:
                 scopes.append((start, end))
-    return merge_scopes(tuple(scopes)), merge_scopes(tuple(scopes[negated_only:]))
+    return Scopes(merge_scopes(tuple(scopes)), merge_scopes(tuple(scopes[negated_only:])), None)
 
 
 _OFFICIAL_TARGET = re.compile(r"反诈|96110|(?<!\d)110(?!\d)|官方|正规|本人|派出所|公安机关|营业厅|柜台|官网")
-_PITCH_EXTRA = frozenset(
-    {
-        "转到",
-        "转给",
-        "汇到",
-        "打到",
-        "加微信",
-        "加qq",
-        "加我",
-        "添加",
-        "联系我",
-        "私聊",
-        "加群",
-        "进群",
-        "拨打",
-        "致电",
-        "回电",
-        "与我们联系",
-        "和我们联系",
-        "联系客服",
-        "联系专员",
-    }
-)
 # a contact move is a pitch even without 请 / 需要 when it names the sender's own account or a handle:
 # "可以添加我的微信xxx", "加我QQ 12345678"
 _CONTACT_WORDS = frozenset({"加微信", "加qq", "加我", "添加", "联系我", "私聊", "加群", "进群"})
+_MONEY_MOVES = frozenset({"转账", "汇款", "打款", "转入", "转到", "转给", "汇到", "打到"})
+# asks that are a pitch after 请 / 需要 besides context.yaml's pitch_ask: moving money, a contact, calling back
+_PITCH_EXTRA = (
+    _MONEY_MOVES | _CONTACT_WORDS | {"拨打", "致电", "回电", "与我们联系", "和我们联系", "联系客服", "联系专员"}
+)
 _OWN_HANDLE = re.compile(r"[^，。！？；,!?;\n]{0,6}?(?:我的|我们的|本人的|[a-z0-9_-]{5,})")
 _ORG_CUE = re.compile("反诈|96110")
 # the first line of a pasted chat is the reader's own question: 我：你好，我想退货 / 我: 请问…
@@ -249,7 +234,6 @@ _HAND_OVER = frozenset({"发给我", "发送给我", "发给我们", "告诉我"
 _SELF_INTRO = re.compile("我是|我们是|这里是|本人是")
 _YOU = re.compile("[您你](?!们)")
 _AUDIENCE = re.compile("大家|各位|同学们|广大|市民|群众|朋友们|家长们")
-_MONEY_MOVES = frozenset({"转账", "汇款", "打款", "转入", "转到", "转给", "汇到", "打到"})
 _BA = re.compile("[把将]")
 
 
@@ -416,7 +400,9 @@ def analyse(
     scopes: tuple[tuple[int, int], ...],
     *,
     kind: str = "auto",
+    document: str | None = None,
 ) -> ContextAnalysis:
+    """The context signals of a scanned text. ``scopes`` and ``document`` come from :func:`scopes_of`."""
     cfg = ruleset.config.context
     n = scan.n
     text = n.original
@@ -501,20 +487,17 @@ def analyse(
             )
         )
 
-    # 4. a notice or a report that walks through a scam (the whole text is one negation scope, see
-    # negation_scopes); the penalty also covers rules whose own words are negations (不要告诉家人), which no scope
-    # switches off
-    if scopes == ((0, len(n.text)),):
-        why = described_document(scan, ruleset, negs, kind=kind)
-        if why is not None:
-            signals.append(
-                ContextSignal(
-                    "CTX_DESCRIBED",
-                    None,
-                    cfg.get("described", 4.0),
-                    f"通篇是提醒、讲座或案件报道（{why}），在讲解骗局的步骤，没有向读者提出任何要求",
-                )
+    # 4. a notice or a report that walks through a scam (scopes_of made the whole text one scope); the penalty also
+    # covers rules whose own words are negations (不要告诉家人) that nobody retells
+    if document is not None:
+        signals.append(
+            ContextSignal(
+                "CTX_DESCRIBED",
+                None,
+                cfg.get("described", 4.0),
+                f"通篇是提醒、讲座或案件报道（{document}），在讲解骗局的步骤，没有向读者提出任何要求",
             )
+        )
 
     # 5. the platform's own flow (订单页面 / 申请退款 / 原路退回 / 在App里) and no pitch: a genuine agent or notice
     flow = _cue_hits(scan, ruleset, "platform_flow")

@@ -195,11 +195,11 @@ class Engine:
         n = normalize(text)
         rs = self.ruleset
         scan = rs.scan(n)
-        scopes, described = ctxmod.scopes_of(scan, rs, self._negation_scope, kind=real_kind)
-        unneg = ctxmod.negated_scan(scan, scopes, self._cue_ids) if scopes else None
-        undesc = unneg if described == scopes else ctxmod.negated_scan(scan, described, self._cue_ids)
+        sc = ctxmod.scopes_of(scan, rs, self._negation_scope, kind=real_kind)
+        unneg = ctxmod.negated_scan(scan, sc.all, self._cue_ids) if sc.all else None
+        undesc = unneg if sc.described == sc.all else ctxmod.negated_scan(scan, sc.described, self._cue_ids)
         hits = rs.match(n, scan, unnegated=unneg, undescribed=undesc)
-        ctx = ctxmod.analyse(scan, rs, scopes, kind=real_kind)
+        ctx = ctxmod.analyse(scan, rs, sc.all, kind=real_kind, document=sc.document)
         return _Prepared(text, real_kind, n, hits, ctx, not self._app_ids.isdisjoint(scan.hits))
 
     def rule_hits(self, text: str, kind: str = "auto") -> list[RuleHit]:

@@ -209,9 +209,8 @@ class Combiner(BaseModel):
     negation_factor: float = Field(ge=0, le=1)  # weight kept by a negated rule hit
     model_logit_clip: float = 6.0
     model_min_chars: int = 20  # a positive model logit is shrunk by min(1, chars / model_min_chars): short = unsure
-    model_type_bonus: float = (
-        2.0  # model_type_bonus * P(type) is added to the model's typology (fanzha.screen.typology)
-    )
+    # model_type_bonus * P(type) is added to the model's typology (fanzha.screen.typology)
+    model_type_bonus: float = 2.0
     type_model_min_fraud: float = Field(default=0.0, ge=0, le=1)  # the model's type votes only at P(fraud) >= this
     type_strong_rule: float = 1e9  # a typology with a composite or a rule hit of weight >= this beats the model's type
     model_spam_prob: float = 0.6  # model P(spam)/P(illegal) that alone makes the category
