@@ -95,6 +95,8 @@ def engine_eval(cross: bool, k: int, seed: int, data_dir: Path, say: Any) -> dic
         "fraud": fraud,
         "types": types,
         "fired": fired,
+        "mscore": mscore,
+        "mtypes": mtypes,
         "metrics": file_metrics(files[idx], y[idx], fraud[idx].astype(float), 0.5, tt, [types[i] for i in idx]),
         "ops": operating_points(files[idx], y[idx], score[idx]),
         "model_metrics": file_metrics(files[idx], y[idx], mscore[idx], 0.5, tt, [mtypes[i] for i in idx]),
@@ -149,6 +151,8 @@ def dump(r: dict[str, Any], path: Path) -> None:
                 "fraud": bool(r["fraud"][i]),
                 "type": r["types"][i],
                 "fired": r["fired"][i],
+                "model_score": round(float(r["mscore"][i]), 4),
+                "model_type": r["mtypes"][i],
                 "row": int(i),
             }
             fh.write(json.dumps(rec, ensure_ascii=False) + "\n")
