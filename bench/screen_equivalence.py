@@ -109,7 +109,7 @@ def dump(root: Path, out_path: Path, data_dir: Path | None, quick: bool) -> None
             emit("tests/rules", i, v)
         for name, texts in corpora:
             if quick:
-                texts = texts[:: 10]
+                texts = texts[::10]
             for b in range(0, len(texts), BATCH):
                 for i, v in enumerate(full.screen_many(texts[b : b + BATCH]), start=b):
                     emit(name, i, v)

@@ -58,8 +58,12 @@ def mixes(rows: list[LabeledText], n: int, seed: int = 3) -> tuple[list[LabeledT
     rng.shuffle(rows)
     train, mix_a, rest = rows[:n], rows[n : 2 * n], rows[2 * n :]
     n_fraud = round(n * FRAUD_SHARE_B)
-    normal = [r.text for r in rest if r.file in ("tft5_normal_dev.jsonl", "fbs_sms.jsonl") and r.category != Category.FRAUD]
-    fraud = [r.text for r in rest if r.file in ("tft8_typed_fraud.jsonl", "fbs_sms.jsonl") and r.category == Category.FRAUD]
+    normal = [
+        r.text for r in rest if r.file in ("tft5_normal_dev.jsonl", "fbs_sms.jsonl") and r.category != Category.FRAUD
+    ]
+    fraud = [
+        r.text for r in rest if r.file in ("tft8_typed_fraud.jsonl", "fbs_sms.jsonl") and r.category == Category.FRAUD
+    ]
     mix_b = rng.sample(normal, n - n_fraud) + rng.sample(fraud, n_fraud)
     rng.shuffle(mix_b)
     return train, [r.text for r in mix_a], mix_b
@@ -95,7 +99,9 @@ def main() -> None:
         print(f"mix {name}: {len(texts)} texts, mean {sum(map(len, texts)) / len(texts):.0f} chars")
         print(f"  baseline TF-IDF char 1-3 + LinearSVC : {base:8.0f} texts/s")
         print(f"  fanzha.screen rules + context         : {r_rules:8.0f} texts/s  ratio {r_rules / base:.2f}")
-        print(f"  fanzha.screen full                    : {r_full:8.0f} texts/s  ratio {r_full / base:.2f}  (goal >= 5)")
+        print(
+            f"  fanzha.screen full                    : {r_full:8.0f} texts/s  ratio {r_full / base:.2f}  (goal >= 5)"
+        )
 
 
 if __name__ == "__main__":

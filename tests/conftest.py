@@ -50,4 +50,3 @@ def _fresh_anonymous_api_limiter() -> Iterator[None]:
     anonymous_api_limiter.reset()
     yield
     anonymous_api_limiter.reset()
-

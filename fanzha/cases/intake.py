@@ -481,7 +481,9 @@ def _amount_role(doc: _Doc, a: _Amt) -> _Role:
         # "购买了5张面值1000元的京东E卡": the victim paid count × face value
         n = cn_small_int(mult.group(1))
         if n and 1 < n <= 1000:
-            return _Role(_Amt(a.start, a.end, a.value * n, a.raw, a.bare), "pay", f"购买{n}张 × {a.raw}（购物卡/礼品卡）")
+            return _Role(
+                _Amt(a.start, a.end, a.value * n, a.raw, a.bare), "pay", f"购买{n}张 × {a.raw}（购物卡/礼品卡）"
+            )
     if lx.cues["own_destination"].search(after):
         return _Role(a, "ignore", "转到报案人本人账户，不算损失")
     if lx.cues["passive_after"].search(after):
@@ -868,7 +870,12 @@ def extract(narrative: str, reported_at: datetime | str | None = None) -> CaseEl
     past = recent or past
     if past:
         occurred = min(past, key=lambda m: (m.value.date(), m.start))
-        ev("occurred_at", occurred.formatted(), (occurred.start, occurred.end), f"最早的案发时间（{_time_why(occurred.why)}）")
+        ev(
+            "occurred_at",
+            occurred.formatted(),
+            (occurred.start, occurred.end),
+            f"最早的案发时间（{_time_why(occurred.why)}）",
+        )
 
     typ, subtype = _typology(text)
     return CaseElements(

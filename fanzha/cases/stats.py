@@ -172,7 +172,9 @@ def case_stats(
     total = _Acc()
     per_period: dict[str, _Acc] = defaultdict(_Acc)
     per_dim: dict[str, dict[str, _Acc]] = {d: defaultdict(_Acc) for d in DIMENSIONS}
-    per_period_dim: dict[str, dict[str, dict[str, _Acc]]] = defaultdict(lambda: {d: defaultdict(_Acc) for d in DIMENSIONS})
+    per_period_dim: dict[str, dict[str, dict[str, _Acc]]] = defaultdict(
+        lambda: {d: defaultdict(_Acc) for d in DIMENSIONS}
+    )
     for reported_at, typ, channel, lost, recovered, suspects, band, gender in session.execute(stmt):
         key = period_key(reported_at, period)
         vals = (lost or 0, recovered or 0, suspects or 0)
@@ -229,8 +231,14 @@ def warning_stats(
     if lo is not None and hi is not None and hi <= lo:
         raise StatsError("date_to is before date_from")
     wstmt = select(
-        Warning.id, Warning.created_at, Warning.grade, Warning.source, Warning.status, Warning.outcome,
-        Warning.loss_avoided_fen, Warning.due_at,
+        Warning.id,
+        Warning.created_at,
+        Warning.grade,
+        Warning.source,
+        Warning.status,
+        Warning.outcome,
+        Warning.loss_avoided_fen,
+        Warning.due_at,
     )
     astmt = select(WarningAction.warning_id, WarningAction.action, WarningAction.outcome, WarningAction.at).join(
         Warning, Warning.id == WarningAction.warning_id
@@ -270,8 +278,12 @@ def warning_stats(
         steps = rules.deadlines.get(grade) or ()
         on_time = worked and bool(steps) and first_contact[wid] <= step_deadline(steps[0], created_at)
         outcomes[outcome or ("open" if not closed else "closed")] += 1
-        for acc in (total, per_period[period_key(created_at, period)], per_grade.setdefault(grade, blank()),
-                    per_source[source]):
+        for acc in (
+            total,
+            per_period[period_key(created_at, period)],
+            per_grade.setdefault(grade, blank()),
+            per_source[source],
+        ):
             acc["leads"] += 1
             acc["worked"] += worked
             acc["reached"] += reached
@@ -288,8 +300,10 @@ def warning_stats(
         return out
 
     suspects = sum(int(s or 0) for s in session.scalars(cstmt))
-    series = [{"period": k, "start": period_start(k).isoformat(), **fmt(per_period.get(k) or blank())}
-              for k in _range_keys(per_period, period, lo, hi)]
+    series = [
+        {"period": k, "start": period_start(k).isoformat(), **fmt(per_period.get(k) or blank())}
+        for k in _range_keys(per_period, period, lo, hi)
+    ]
     return {
         "period": period,
         "timezone": "UTC+8",

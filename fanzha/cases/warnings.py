@@ -480,8 +480,13 @@ def create_lead(
         session.flush()
     except IntegrityError as exc:
         raise LeadConflict(f"a lead with external id {lead_in.external_id!r} was created at the same time") from exc
-    _audit(session, actor=actor, action="create", entity_id=w.id,
-           detail=f"source={w.source} grade={w.grade} assigned_to={w.assigned_to}")
+    _audit(
+        session,
+        actor=actor,
+        action="create",
+        entity_id=w.id,
+        detail=f"source={w.source} grade={w.grade} assigned_to={w.assigned_to}",
+    )
     log.info("warning %s created: source=%s grade=%s assigned_to=%s", w.id, w.source, w.grade, w.assigned_to)
     return w
 
@@ -591,8 +596,13 @@ def record_action(
         last = max((as_utc(a.at) for a in w.actions if a.action in CONTACT_ACTIONS), default=None)
         w.due_at = compute_due_at(w.grade, w.created_at, done, last, rules=rules)
     session.flush()
-    _audit(session, actor=actor, action="update", entity_id=w.id,
-           detail=f"action={act.action} outcome={act.outcome} loss_avoided_fen={fen} status={w.status}")
+    _audit(
+        session,
+        actor=actor,
+        action="update",
+        entity_id=w.id,
+        detail=f"action={act.action} outcome={act.outcome} loss_avoided_fen={fen} status={w.status}",
+    )
     return act
 
 
@@ -673,8 +683,13 @@ def to_public(w: Warning, *, now: datetime | None = None, with_actions: bool = F
         case_id=w.case_id,
         actions=[
             ActionPublic(
-                id=a.id, action=a.action, outcome=a.outcome, note=a.note,
-                loss_avoided=fen_to_yuan(a.loss_avoided_fen or 0), officer_id=a.officer_id, at=as_utc(a.at),
+                id=a.id,
+                action=a.action,
+                outcome=a.outcome,
+                note=a.note,
+                loss_avoided=fen_to_yuan(a.loss_avoided_fen or 0),
+                officer_id=a.officer_id,
+                at=as_utc(a.at),
             )
             for a in w.actions
         ]
@@ -900,7 +915,9 @@ def import_leads_csv(
     existing: set[str] = set()
     for i in range(0, len(keys), 500):
         chunk = keys[i : i + 500]
-        existing.update(k for k in session.scalars(select(Warning.external_key).where(Warning.external_key.in_(chunk))) if k)
+        existing.update(
+            k for k in session.scalars(select(Warning.external_key).where(Warning.external_key.in_(chunk))) if k
+        )
     created_at = as_utc(now or utcnow())
     # normalise the fraud numbers and look them all up in the register at once
     normed = [
@@ -941,6 +958,11 @@ def import_leads_csv(
     except IntegrityError as exc:  # a concurrent import of the same rows won the race; the caller rolls back
         raise LeadConflict("the same leads were imported at the same time; retry the import") from exc
     ids = [w.id for w in new]
-    _audit(session, actor=actor, action="import", entity_id=None,
-           detail=f"source={source} provider={provider} rows={len(parsed)} created={len(ids)} duplicates={duplicates}")
+    _audit(
+        session,
+        actor=actor,
+        action="import",
+        entity_id=None,
+        detail=f"source={source} provider={provider} rows={len(parsed)} created={len(ids)} duplicates={duplicates}",
+    )
     return ImportResult(rows=len(parsed), created=len(ids), duplicates=duplicates, warning_ids=ids)

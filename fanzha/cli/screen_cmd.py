@@ -51,7 +51,9 @@ def render_verdict(text: str, v: Verdict, console: Console) -> None:
         for col in ("来源", "规则/特征", "位置", "原文", "权重", "说明"):
             table.add_column(col, overflow="fold")
         for e in v.evidence[:40]:
-            where = "" if e.span is None else f"{e.span[0]}-{e.span[1]}" + ("" if e.line is None else f" 行{e.line + 1}")
+            where = (
+                "" if e.span is None else f"{e.span[0]}-{e.span[1]}" + ("" if e.line is None else f" 行{e.line + 1}")
+            )
             table.add_row(
                 Text(e.source, style=_SOURCE_STYLE.get(e.source, "")),
                 e.id,

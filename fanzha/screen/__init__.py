@@ -1,8 +1,8 @@
 """Fraud text screening: rules as data (Aho-Corasick), context, statistical model and indicators -> one Verdict.
 
-    from fanzha.screen import screen, screen_many
-    v = screen("【公安局】您涉嫌洗钱，请将资金转入安全账户配合调查")
-    v.fraud, v.risk, v.type, v.evidence, v.advice
+from fanzha.screen import screen, screen_many
+v = screen("【公安局】您涉嫌洗钱，请将资金转入安全账户配合调查")
+v.fraud, v.risk, v.type, v.evidence, v.advice
 """
 
 from __future__ import annotations

@@ -20,9 +20,7 @@ def load_advice(path: Path = ADVICE_PATH) -> dict[str, Any]:
     return raw
 
 
-def advice_for(
-    *, category: str, typology: str | None, risk: str, rule_advice: Iterable[str | None] = ()
-) -> list[str]:
+def advice_for(*, category: str, typology: str | None, risk: str, rule_advice: Iterable[str | None] = ()) -> list[str]:
     """The advice lines of a verdict, most specific first, without duplicates."""
     data = load_advice()
     lines: list[str] = []

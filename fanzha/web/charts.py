@@ -80,7 +80,10 @@ def dashboard_figures(cs: dict[str, Any], ws: dict[str, Any]) -> list[Figure]:
     unit = "周" if cs.get("period") == "week" else "月"
 
     x, by = _by_type_series(cs, "cases")
-    f = go.Figure([go.Bar(name=t, x=x, y=v) for t, v in by.items()], layout=_layout(f"案件数（按{unit}、类型）", barmode="stack", ytitle="起"))
+    f = go.Figure(
+        [go.Bar(name=t, x=x, y=v) for t, v in by.items()],
+        layout=_layout(f"案件数（按{unit}、类型）", barmode="stack", ytitle="起"),
+    )
     total = int(_num(cs.get("totals", {}).get("cases")))
     figs.append(Figure("fig-cases", "案件数", _to_json(f), f"共 {total} 起案件；按{unit}分类型堆叠柱状图。"))
 
@@ -112,8 +115,13 @@ def dashboard_figures(cs: dict[str, Any], ws: dict[str, Any]) -> list[Figure]:
         layout={"title": {"text": "受害人性别"}, "colorway": PALETTE},
     )
     figs.append(
-        Figure("fig-gender", "受害人性别", _to_json(f), "；".join(f"{g['key']}：{g['cases']} 起" for g in genders) or "暂无数据",
-               wide=False)
+        Figure(
+            "fig-gender",
+            "受害人性别",
+            _to_json(f),
+            "；".join(f"{g['key']}：{g['cases']} 起" for g in genders) or "暂无数据",
+            wide=False,
+        )
     )
 
     wseries = ws.get("series", [])

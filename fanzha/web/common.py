@@ -284,9 +284,7 @@ def redirect(request: Request, url: str, *, flash: str | None = None) -> Redirec
 
 
 def error_page(request: Request, status_code: int, title: str, message: str, user: Any | None = None) -> HTMLResponse:
-    return render(
-        request, "error.html", {"title": title, "message": message}, status_code=status_code, user=user
-    )
+    return render(request, "error.html", {"title": title, "message": message}, status_code=status_code, user=user)
 
 
 async def check_csrf(request: Request) -> tuple[WebSession, dict[str, Any]] | HTMLResponse:
@@ -307,9 +305,7 @@ async def check_csrf(request: Request) -> tuple[WebSession, dict[str, Any]] | HT
         return error_page(request, 400, "请求无效", "提交的内容无法读取，请返回重试。")
     submitted = form.get(CSRF_FIELD) or request.headers.get(CSRF_HEADER)
     if not csrf_ok(ws, submitted if isinstance(submitted, str) else None):
-        return error_page(
-            request, 403, "页面已过期", "安全校验未通过（页面可能已过期）。请返回上一页刷新后重新提交。"
-        )
+        return error_page(request, 403, "页面已过期", "安全校验未通过（页面可能已过期）。请返回上一页刷新后重新提交。")
     data: dict[str, Any] = {}
     for key, value in form.multi_items():
         if isinstance(value, str):

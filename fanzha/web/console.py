@@ -130,8 +130,15 @@ def _audit_login(session: Session, user: Any | None, username: str) -> None:
     if user is not None:
         audit(session, actor=user, action="login", entity="user", entity_id=user.id, detail="console")
     else:
-        audit(session, actor=None, action="login_failed", entity="user", entity_id=None, detail="console",
-              username=username or None)
+        audit(
+            session,
+            actor=None,
+            action="login_failed",
+            entity="user",
+            entity_id=None,
+            detail="console",
+            username=username or None,
+        )
 
 
 @router.post("/logout")
@@ -185,8 +192,15 @@ def dashboard(request: Request, session: Session = SessionDep) -> Response:
     return render(
         request,
         "console/dashboard.html",
-        {"cs": cs, "ws": wst, "rising": rising, "figures": figures, "period": period,
-         "date_from": date_from.isoformat(), "date_to": date_to.isoformat()},
+        {
+            "cs": cs,
+            "ws": wst,
+            "rising": rising,
+            "figures": figures,
+            "period": period,
+            "date_from": date_from.isoformat(),
+            "date_to": date_to.isoformat(),
+        },
         user=user,
         page="dashboard",
     )
@@ -208,7 +222,11 @@ def warnings_queue(request: Request, session: Session = SessionDep) -> Response:
         return not_ready(request, user, exc)
     officer = None if user.role == "admin" else user
     rows, total = wmod.queue(
-        session=session, officer=officer, include_closed=include_closed, offset=(page_no - 1) * PAGE_SIZE, limit=PAGE_SIZE
+        session=session,
+        officer=officer,
+        include_closed=include_closed,
+        offset=(page_no - 1) * PAGE_SIZE,
+        limit=PAGE_SIZE,
     )
     leads = [wmod.to_public(w, with_actions=True) for w in rows]
     session.commit()
@@ -281,8 +299,9 @@ def _action_reply(request: Request, back: str, message: str, *, ok: bool) -> Res
     """A plain form post gets a redirect with a flash message; app.js's fetch (Accept: JSON) gets JSON and then
     refreshes the queue in place, so the officer keeps their place in a long list."""
     if "application/json" in request.headers.get("accept", ""):
-        return JSONResponse({"ok": ok, "message": message}, status_code=200 if ok else 400,
-                            headers={"Cache-Control": "no-store"})
+        return JSONResponse(
+            {"ok": ok, "message": message}, status_code=200 if ok else 400, headers={"Cache-Control": "no-store"}
+        )
     return redirect(request, back, flash=message)
 
 
@@ -400,7 +419,11 @@ def case_detail(request: Request, case_id: int, session: Session = SessionDep) -
     linked_ids = [link.case_id for link in (*links.direct, *links.second_degree)]
     if linked_ids:  # the summaries of the linked cases are case data too
         need("fanzha.cases.audit", "audit").audit(
-            session, actor=user, action="read", entity="case", entity_id=case.id,
+            session,
+            actor=user,
+            action="read",
+            entity="case",
+            entity_id=case.id,
             detail=f"linked cases ids=[{','.join(map(str, linked_ids[:200]))}]",
         )
     ctx = {
@@ -492,8 +515,16 @@ def indicator_lookup(request: Request, session: Session = SessionDep) -> Respons
     kinds = ["url", "domain", "ip", "phone", "qq", "wechat", "alipay", "bank_card", "app"]
     if kind not in kinds:
         kind = None
-    ctx: dict[str, Any] = {"q": value, "kind": kind or "", "kinds": kinds, "result": None, "entry": None,
-                           "cases": [], "can_see_cases": allowed(user, "cases"), "error": None}
+    ctx: dict[str, Any] = {
+        "q": value,
+        "kind": kind or "",
+        "kinds": kinds,
+        "result": None,
+        "entry": None,
+        "cases": [],
+        "can_see_cases": allowed(user, "cases"),
+        "error": None,
+    }
     if value:
         try:
             ind = need("fanzha.indicators", "check", "detect_kind", "extract")
@@ -519,7 +550,11 @@ def indicator_lookup(request: Request, session: Session = SessionDep) -> Respons
                     )[:100]
                     # the case list shown here is a read of case data: audited like crud's reads
                     need("fanzha.cases.audit", "audit").audit(
-                        session, actor=user, action="read", entity="case", entity_id=None,
+                        session,
+                        actor=user,
+                        action="read",
+                        entity="case",
+                        entity_id=None,
                         detail=f"indicator lookup {entry.kind} id={entry.id} ids=[{','.join(str(c.id) for c in ctx['cases'])}]",
                     )
                 ctx["kind"] = res.kind
@@ -564,9 +599,17 @@ def _blank_case_form(narrative: str = "") -> dict[str, Any]:
     return form
 
 
-def _intake_page(request: Request, user: Any, *, form: dict[str, Any], marked: Any = None,
-                 errors: list[str] | None = None, extracted: Any = None, status_code: int = 200,
-                 show_form: bool = False) -> Response:
+def _intake_page(
+    request: Request,
+    user: Any,
+    *,
+    form: dict[str, Any],
+    marked: Any = None,
+    errors: list[str] | None = None,
+    extracted: Any = None,
+    status_code: int = 200,
+    show_form: bool = False,
+) -> Response:
     rows = list(form.get("transfers") or [])
     while len(rows) < 3:
         rows.append({"amount": "", "payee_account": "", "payee_bank": "", "at": ""})
@@ -606,10 +649,17 @@ async def intake_extract(request: Request, session: Session = SessionDep) -> Res
     user, posted = gated
     narrative = str(posted.get("narrative") or "").replace("\x00", "")
     if not narrative.strip():
-        return _intake_page(request, user, form=_blank_case_form(), errors=["请先粘贴或输入报案人的陈述。"], status_code=400)
+        return _intake_page(
+            request, user, form=_blank_case_form(), errors=["请先粘贴或输入报案人的陈述。"], status_code=400
+        )
     if len(narrative) > MAX_NARRATIVE_CHARS:
-        return _intake_page(request, user, form=_blank_case_form(narrative[:MAX_NARRATIVE_CHARS]),
-                            errors=[f"案情太长（{len(narrative)} 字），最多 {MAX_NARRATIVE_CHARS} 字。"], status_code=413)
+        return _intake_page(
+            request,
+            user,
+            form=_blank_case_form(narrative[:MAX_NARRATIVE_CHARS]),
+            errors=[f"案情太长（{len(narrative)} 字），最多 {MAX_NARRATIVE_CHARS} 字。"],
+            status_code=413,
+        )
     try:
         intake = need("fanzha.cases.intake", "extract")
     except NotReady as exc:
@@ -619,14 +669,18 @@ async def intake_extract(request: Request, session: Session = SessionDep) -> Res
         form, spans = elements_to_form(elements, narrative)
     except Exception:  # the officer can still fill the form by hand
         log.exception("intake extraction failed")
-        return _intake_page(request, user, form=_blank_case_form(narrative), show_form=True,
-                            errors=["自动提取失败，请手工填写案件要素。"])
+        return _intake_page(
+            request,
+            user,
+            form=_blank_case_form(narrative),
+            show_form=True,
+            errors=["自动提取失败，请手工填写案件要素。"],
+        )
     from fanzha.web.highlight import highlight
 
     known = _known_indicators(session, form)
     session.commit()
-    return _intake_page(request, user, form=form, marked=highlight(narrative, spans), extracted=known,
-                        show_form=True)
+    return _intake_page(request, user, form=form, marked=highlight(narrative, spans), extracted=known, show_form=True)
 
 
 @router.post("/intake/save", response_class=HTMLResponse)
@@ -657,18 +711,29 @@ async def intake_save(request: Request, session: Session = SessionDep) -> Respon
     except ValueError as exc:
         session.rollback()
         log.info("case save rejected: %s", exc)
-        return _intake_page(request, user, form=form, errors=[f"保存失败：{exc}"[:300]], status_code=400,
-                            show_form=True)
+        return _intake_page(
+            request, user, form=form, errors=[f"保存失败：{exc}"[:300]], status_code=400, show_form=True
+        )
     try:
         n_links = len(need("fanzha.cases.linking").linked_cases(session, case.id, depth=1).direct)
     except NotReady:
         n_links = 0
-    msg = f"案件 {case.case_no} 已保存。" + (f"发现 {n_links} 起关联案件，见下方串并案。" if n_links else "暂未发现关联案件。")
+    msg = f"案件 {case.case_no} 已保存。" + (
+        f"发现 {n_links} 起关联案件，见下方串并案。" if n_links else "暂未发现关联案件。"
+    )
     return redirect(request, f"/console/cases/{case.id}", flash=msg)
 
 
-INTAKE_KINDS = {"phones": "phone", "qq": "qq", "wechat": "wechat", "alipay": "alipay", "urls": "url",
-                "bank_cards": "bank_card", "payee_accounts": None, "apps": "app"}
+INTAKE_KINDS = {
+    "phones": "phone",
+    "qq": "qq",
+    "wechat": "wechat",
+    "alipay": "alipay",
+    "urls": "url",
+    "bank_cards": "bank_card",
+    "payee_accounts": None,
+    "apps": "app",
+}
 
 
 def _known_indicators(session: Session, form: dict[str, Any]) -> list[dict[str, Any]]:
@@ -693,9 +758,16 @@ def _known_indicators(session: Session, form: dict[str, Any]) -> list[dict[str, 
                 entry = register.find(session, res.kind, value)
             except ValueError:
                 continue
-            rows.append({"kind": res.kind, "value": res.normalized, "risk": res.risk, "reasons": res.reasons[:2],
-                         "reports": entry.report_count if entry else 0,
-                         "cases": len(entry.case_links) if entry else 0})
+            rows.append(
+                {
+                    "kind": res.kind,
+                    "value": res.normalized,
+                    "risk": res.risk,
+                    "reasons": res.reasons[:2],
+                    "reports": entry.report_count if entry else 0,
+                    "cases": len(entry.case_links) if entry else 0,
+                }
+            )
     return rows
 
 
@@ -775,20 +847,29 @@ def _case_payload(form: dict[str, Any], errors: list[str]) -> dict[str, Any]:
         except ValueError:
             errors.append(f"第 {i} 笔转账时间格式不对。")
             continue
-        transfers.append({
-            "amount": amount if amount is not None else 0,
-            "payee_account": row["payee_account"] or None,
-            "payee_bank": row["payee_bank"] or None,
-            "transferred_at": at,
-        })
+        transfers.append(
+            {
+                "amount": amount if amount is not None else 0,
+                "payee_account": row["payee_account"] or None,
+                "payee_bank": row["payee_bank"] or None,
+                "transferred_at": at,
+            }
+        )
     if transfers:
         data["transfers"] = transfers
     return data
 
 
 def _validation_messages(exc: Exception) -> list[str]:
-    labels = {"typology": "类型", "amount_lost": "损失金额", "victim": "受害人", "transfers": "转账", "narrative": "案情",
-              "occurred_at": "案发时间", **dict(LIST_FIELDS)}
+    labels = {
+        "typology": "类型",
+        "amount_lost": "损失金额",
+        "victim": "受害人",
+        "transfers": "转账",
+        "narrative": "案情",
+        "occurred_at": "案发时间",
+        **dict(LIST_FIELDS),
+    }
     errs = getattr(exc, "errors", None)
     if not callable(errs):
         return [str(exc)[:300]]
@@ -870,8 +951,17 @@ FIELD_LABELS = {
     "transfers": "转账",
     "amounts": "金额",
 }
-FIELD_CSS = {"amount_yuan": "amount", "amounts": "amount", "transfers": "amount", "phones": "phone", "qq": "qq", "wechat": "wechat",
-             "urls": "url", "bank_cards": "bank_card", "payee_accounts": "payee_account"}
+FIELD_CSS = {
+    "amount_yuan": "amount",
+    "amounts": "amount",
+    "transfers": "amount",
+    "phones": "phone",
+    "qq": "qq",
+    "wechat": "wechat",
+    "urls": "url",
+    "bank_cards": "bank_card",
+    "payee_accounts": "payee_account",
+}
 
 
 @router.post("/cases/{case_id}/update")

@@ -101,7 +101,7 @@ def render_svg(nodes: list[Node], edges: list[Edge], *, title: str = "串并案�
             f'<text x="{mx:.1f}" y="{my - 8:.1f}" text-anchor="middle" font-size="11" fill="#333" stroke="#fff" '
             f'stroke-width="3" paint-order="stroke">{escape(_short(e.label, 16))}</text>'
         )
-    parts.append("</g><g class=\"nodes\">")
+    parts.append('</g><g class="nodes">')
     colours = {0: ("#a4000f", "#fff"), 1: ("#0b4f9c", "#fff"), 2: ("#dbe6f5", "#0b2f5c")}
     for n in nodes:
         x, y = pos[n.id]

@@ -171,16 +171,22 @@ async def check_submit(request: Request) -> Response:
         result = run_check(text)
     except NotReady as exc:
         log.warning("public check unavailable: %s not installed", exc.what)
-        return error_page(request, 503, "暂时无法查询", "查询功能暂时不可用。拿不准时请拨打 96110 咨询，已转账请拨打 110。")
+        return error_page(
+            request, 503, "暂时无法查询", "查询功能暂时不可用。拿不准时请拨打 96110 咨询，已转账请拨打 110。"
+        )
     except Exception:  # an engine bug must not show a stack trace to a citizen
         log.exception("public check failed")
-        return error_page(request, 500, "查询出错", "这次查询没有完成，请稍后再试。拿不准时请拨打 96110 咨询，已转账请拨打 110。")
+        return error_page(
+            request, 500, "查询出错", "这次查询没有完成，请稍后再试。拿不准时请拨打 96110 咨询，已转账请拨打 110。"
+        )
     return _check_page(request, text=text, result=result)
 
 
 @router.get("/report", response_class=HTMLResponse)
 def report_form(request: Request) -> Response:
-    return render(request, "public/report.html", {"form": None, "max_chars": get_settings().max_text_chars}, page="report")
+    return render(
+        request, "public/report.html", {"form": None, "max_chars": get_settings().max_text_chars}, page="report"
+    )
 
 
 def _report_error(request: Request, form: dict[str, Any], msg: str, status: int = 400) -> Response:
@@ -213,7 +219,9 @@ async def report_submit(request: Request, session: Session = Depends(db_session)
     if amount_raw and (amount is None or amount < 0):
         return _report_error(request, form, "金额请填写数字，例如 5000。")
     try:
-        lead = _create_report_lead(session, content=content, what=what, phone=phone, name=name, money=money, amount=amount)
+        lead = _create_report_lead(
+            session, content=content, what=what, phone=phone, name=name, money=money, amount=amount
+        )
     except NotReady as exc:
         log.warning("report unavailable: %s not installed", exc.what)
         return error_page(request, 503, "暂时无法举报", "举报功能暂时不可用，请拨打 96110 举报；已转账请立即拨打 110。")

@@ -18,8 +18,13 @@ from fanzha.web.console import router as console_router
 from fanzha.web.public import router as public_router
 
 STATIC_DIR = WEB_DIR / "static"
-_TYPES = {".css": "text/css; charset=utf-8", ".js": "text/javascript; charset=utf-8", ".svg": "image/svg+xml",
-          ".png": "image/png", ".ico": "image/x-icon"}
+_TYPES = {
+    ".css": "text/css; charset=utf-8",
+    ".js": "text/javascript; charset=utf-8",
+    ".svg": "image/svg+xml",
+    ".png": "image/png",
+    ".ico": "image/x-icon",
+}
 
 router = APIRouter(include_in_schema=False)
 router.include_router(public_router)

@@ -24,17 +24,35 @@ GENDERS = ["男", "女", "未知"]
 CST = timedelta(hours=8)
 
 
-def add_case(session: Session, n: int, reported_at: datetime, *, typology: str | None = None,
-             channel: str | None = None, lost_fen: int = 0, suspects: int = 0, band: str | None = None,
-             gender: str = "未知") -> Case:
+def add_case(
+    session: Session,
+    n: int,
+    reported_at: datetime,
+    *,
+    typology: str | None = None,
+    channel: str | None = None,
+    lost_fen: int = 0,
+    suspects: int = 0,
+    band: str | None = None,
+    gender: str = "未知",
+) -> Case:
     victim = None
     if band is not None:
         victim = Victim(name=None, age_band=band, gender=gender)
         session.add(victim)
         session.flush()
-    c = Case(case_no=f"T-{n:05d}", reported_at=reported_at, typology=typology, channel=channel,
-             amount_lost_fen=lost_fen, amount_recovered_fen=lost_fen // 10, status="open", narrative="合成测试案件",
-             suspects_identified=suspects, victim_id=victim.id if victim else None)
+    c = Case(
+        case_no=f"T-{n:05d}",
+        reported_at=reported_at,
+        typology=typology,
+        channel=channel,
+        amount_lost_fen=lost_fen,
+        amount_recovered_fen=lost_fen // 10,
+        status="open",
+        narrative="合成测试案件",
+        suspects_identified=suspects,
+        victim_id=victim.id if victim else None,
+    )
     session.add(c)
     return c
 
@@ -45,10 +63,18 @@ def synthetic(session: Session) -> list[dict[str, Any]]:
     rows = []
     for i in range(90):
         # minutes chosen so that many cases fall in the 16:00–24:00 UTC band (next day in China)
-        at = start + timedelta(days=rng.randint(0, 70), hours=rng.choice([1, 15, 16, 17, 23]), minutes=rng.randint(0, 59))
-        row = dict(reported_at=at, typology=rng.choice(TYPES), channel=rng.choice(CHANNELS),
-                   lost_fen=rng.randint(0, 5_000_000), suspects=rng.choice([0, 0, 1, 2]), band=rng.choice(BANDS),
-                   gender=rng.choice(GENDERS))
+        at = start + timedelta(
+            days=rng.randint(0, 70), hours=rng.choice([1, 15, 16, 17, 23]), minutes=rng.randint(0, 59)
+        )
+        row = dict(
+            reported_at=at,
+            typology=rng.choice(TYPES),
+            channel=rng.choice(CHANNELS),
+            lost_fen=rng.randint(0, 5_000_000),
+            suspects=rng.choice([0, 0, 1, 2]),
+            band=rng.choice(BANDS),
+            gender=rng.choice(GENDERS),
+        )
         add_case(session, i, **row)  # type: ignore[arg-type]
         rows.append(row)
     session.commit()
@@ -102,8 +128,11 @@ def test_case_buckets(session: Session, period: str) -> None:
 def test_case_dimensions(session: Session) -> None:
     rows = synthetic(session)
     st = case_stats(session, period="month")
-    for dim, field, default in (("channel", "channel", "未知"), ("age_band", "band", "未知"),
-                                ("typology", "typology", "未知")):
+    for dim, field, default in (
+        ("channel", "channel", "未知"),
+        ("age_band", "band", "未知"),
+        ("typology", "typology", "未知"),
+    ):
         exp: dict[str, int] = defaultdict(int)
         for r in rows:
             exp[r[field] or default] += 1
@@ -145,8 +174,13 @@ def test_rising_types(session: Session) -> None:
         nonlocal n
         for i in range(count):
             frac = (i + 0.5) / count
-            add_case(session, n, now - timedelta(days=days_ago_lo + (days_ago_hi - days_ago_lo) * frac),
-                     typology=typ, lost_fen=10_000)
+            add_case(
+                session,
+                n,
+                now - timedelta(days=days_ago_lo + (days_ago_hi - days_ago_lo) * frac),
+                typology=typ,
+                lost_fen=10_000,
+            )
             n += 1
 
     many("刷单返利类", 12, 0, 27)  # current
@@ -177,11 +211,19 @@ def test_rising_types(session: Session) -> None:
 def test_rising_warning_leads(session: Session) -> None:
     now = datetime(2026, 3, 1, 0, 0, tzinfo=UTC)
     for i in range(6):  # 6 刷单 leads in the last 28 days, 2 before
-        create_lead(session=session, lead_in=LeadCreate(reason="刷单", typology="刷单"), actor=None,
-                    now=now - timedelta(days=1 + i * 4))
+        create_lead(
+            session=session,
+            lead_in=LeadCreate(reason="刷单", typology="刷单"),
+            actor=None,
+            now=now - timedelta(days=1 + i * 4),
+        )
     for i in range(2):
-        create_lead(session=session, lead_in=LeadCreate(reason="刷单", typology="刷单"), actor=None,
-                    now=now - timedelta(days=30 + i))
+        create_lead(
+            session=session,
+            lead_in=LeadCreate(reason="刷单", typology="刷单"),
+            actor=None,
+            now=now - timedelta(days=30 + i),
+        )
     create_lead(session=session, lead_in=LeadCreate(reason="无类型"), actor=None, now=now - timedelta(days=2))
     session.commit()
     got = rising_types(session, now=now, source="warnings")
@@ -195,8 +237,9 @@ def test_warning_stats(session: Session, make_user: Callable[..., Any]) -> None:
     t0 = datetime(2026, 2, 2, 2, 0, tzinfo=UTC)  # Monday 10:00 China, ISO 2026-W06
 
     def lead(reason: str, days: int = 0, **kw: Any) -> int:
-        w = create_lead(session=session, lead_in=LeadCreate(reason=reason, **kw), actor=None,
-                        now=t0 + timedelta(days=days))
+        w = create_lead(
+            session=session, lead_in=LeadCreate(reason=reason, **kw), actor=None, now=t0 + timedelta(days=days)
+        )
         session.flush()
         return w.id
 
@@ -214,8 +257,13 @@ def test_warning_stats(session: Session, make_user: Callable[..., Any]) -> None:
     d = lead("普通提醒", days=9)  # 低, note only: not worked
     act(d, t0 + timedelta(days=9, minutes=5), action="note", note="待联系")
     e = lead("正在转账", days=9)  # 高, visit, fraud confirmed, 12000.50 avoided
-    act(e, t0 + timedelta(days=9, minutes=1), action="visit", outcome="fraud_confirmed",
-        loss_avoided=Decimal("12000.50"))
+    act(
+        e,
+        t0 + timedelta(days=9, minutes=1),
+        action="visit",
+        outcome="fraud_confirmed",
+        loss_avoided=Decimal("12000.50"),
+    )
     add_case(session, 1, t0 + timedelta(days=3), suspects=3)
     add_case(session, 2, t0 + timedelta(days=40), suspects=5)  # outside the range below
     session.commit()

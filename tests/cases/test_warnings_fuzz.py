@@ -52,12 +52,32 @@ def test_random_rows_give_a_clear_error_or_leads(rows: list[list[str]]) -> None:
     amount=st.one_of(st.none(), st.decimals(min_value=0, max_value=10**7, places=2)),
     risk=st.sampled_from([None, "high", "medium", "low", "none"]),
 )
-def test_grading_is_consistent(reason: str, source: str, age: int | None, typology: str | None, money: bool,
-                               student: bool, confirmed: bool, contacts: int, amount: Decimal | None,
-                               risk: str | None) -> None:
-    lead = LeadCreate.model_validate(dict(
-        reason=reason, source=source, subject_age=age, typology=typology, money_moving=money, student=student,
-        fraud_number_confirmed=confirmed, contact_count=contacts, amount=amount, screening_risk=risk))
+def test_grading_is_consistent(
+    reason: str,
+    source: str,
+    age: int | None,
+    typology: str | None,
+    money: bool,
+    student: bool,
+    confirmed: bool,
+    contacts: int,
+    amount: Decimal | None,
+    risk: str | None,
+) -> None:
+    lead = LeadCreate.model_validate(
+        dict(
+            reason=reason,
+            source=source,
+            subject_age=age,
+            typology=typology,
+            money_moving=money,
+            student=student,
+            fraud_number_confirmed=confirmed,
+            contact_count=contacts,
+            amount=amount,
+            screening_risk=risk,
+        )
+    )
     rules = load_rules()
     grade, reasons = grade_lead(lead)
     score = sum(r.points for r in reasons)

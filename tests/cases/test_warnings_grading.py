@@ -36,19 +36,36 @@ GRADING_TABLE = [
     (dict(reason="收到冒充公安的短信", typology="冒充公检法及政府机关类"), "中", {"TYPOLOGY_POLICE"}),
     (dict(reason="接到刷单兼职广告", typology="刷单"), "低", {"TYPOLOGY_OTHER_FRAUD"}),
     (dict(reason="做任务被要求连单", typology="刷单"), "中", {"TYPOLOGY_SHUADAN_LIANDAN"}),
-    (dict(reason="做任务被要求连单", typology="刷单", subject_age=20, amount=Decimal("60000")), "高",
-     {"TYPOLOGY_SHUADAN_LIANDAN", "YOUNG_TARGETED", "AMOUNT_LARGE"}),
+    (
+        dict(reason="做任务被要求连单", typology="刷单", subject_age=20, amount=Decimal("60000")),
+        "高",
+        {"TYPOLOGY_SHUADAN_LIANDAN", "YOUNG_TARGETED", "AMOUNT_LARGE"},
+    ),
     (dict(reason="兼职刷单", typology="刷单", student=True), "中", {"STUDENT_TARGETED", "TYPOLOGY_OTHER_FRAUD"}),
-    (dict(reason="投资平台推荐", typology="投资", screening_risk="high"), "高", {"TYPOLOGY_INVESTMENT", "SCREENING_HIGH"}),
+    (
+        dict(reason="投资平台推荐", typology="投资", screening_risk="high"),
+        "高",
+        {"TYPOLOGY_INVESTMENT", "SCREENING_HIGH"},
+    ),
     (dict(reason="保健品推销", subject_age=70), "低", {"ELDERLY"}),
-    (dict(reason="保健品推销", subject_age_band="65+", fraud_number_confirmed=True), "中",
-     {"ELDERLY", "CONFIRMED_FRAUD_CONTACT"}),
-    (dict(reason="与涉诈号码多次通话", fraud_number_confirmed=True, contact_count=5, call_minutes=40), "中",
-     {"CONFIRMED_FRAUD_CONTACT", "REPEATED_CONTACT"}),
+    (
+        dict(reason="保健品推销", subject_age_band="65+", fraud_number_confirmed=True),
+        "中",
+        {"ELDERLY", "CONFIRMED_FRAUD_CONTACT"},
+    ),
+    (
+        dict(reason="与涉诈号码多次通话", fraud_number_confirmed=True, contact_count=5, call_minutes=40),
+        "中",
+        {"CONFIRMED_FRAUD_CONTACT", "REPEATED_CONTACT"},
+    ),
     (dict(reason="普通咨询"), "低", set()),
     (dict(reason="准 备 轉 賬 给客服", typology="客服"), "高", {"MONEY_MOVING_WORDS"}),  # spaced + traditional
     (dict(reason="已提醒不要转账，对方未转账", typology="客服"), "低", set()),  # negated: no money signal
-    (dict(reason="说不会被骗，仍准备转账", typology="客服"), "高", {"MONEY_MOVING_WORDS"}),  # negation in another clause
+    (
+        dict(reason="说不会被骗，仍准备转账", typology="客服"),
+        "高",
+        {"MONEY_MOVING_WORDS"},
+    ),  # negation in another clause
 ]
 
 
@@ -140,7 +157,11 @@ def test_visit_before_call_completes_the_plan() -> None:
 
 def test_lead_from_verdict() -> None:
     v = Verdict(
-        fraud=True, risk=Risk.HIGH, score=0.93, type="冒充公检法及政府机关类", category=Category.FRAUD,
+        fraud=True,
+        risk=Risk.HIGH,
+        score=0.93,
+        type="冒充公检法及政府机关类",
+        category=Category.FRAUD,
         evidence=[Evidence(source="rule", id="SAFE_ACCOUNT", weight=0.8, why="要求转入安全账户")],
     )
     li = lead_from_verdict(v, subject_phone="13800000000", subject_age=68)

@@ -36,8 +36,7 @@ def mk(session: Session, actor: Any = None, now: datetime = T0, **kw: Any) -> Wa
 
 
 def act(session: Session, w: Warning, actor: Any, now: datetime, **kw: Any) -> WarningAction:
-    a = record_action(session=session, warning_id=w.id, action_in=ActionCreate.model_validate(kw), actor=actor,
-                      now=now)
+    a = record_action(session=session, warning_id=w.id, action_in=ActionCreate.model_validate(kw), actor=actor, now=now)
     session.commit()
     return a
 
@@ -75,8 +74,14 @@ def test_no_officer_leaves_lead_unassigned_and_citizen_report_is_anonymous(
 
 def test_high_lead_flow_deadlines_and_close(session: Session, make_user: Callable[..., Any]) -> None:
     o = make_user("warning_officer")
-    w = mk(session, source="bank", reason="柜台拦截：老人要给安全账户汇款", subject_age=72, typology="公检法",
-           amount=Decimal("80000"))
+    w = mk(
+        session,
+        source="bank",
+        reason="柜台拦截：老人要给安全账户汇款",
+        subject_age=72,
+        typology="公检法",
+        amount=Decimal("80000"),
+    )
     assert w.grade == "高" and w.status == "new"
     assert w.due_at == T0 + timedelta(minutes=2)
     assert not is_overdue(w, T0 + timedelta(minutes=1))
@@ -90,8 +95,16 @@ def test_high_lead_flow_deadlines_and_close(session: Session, make_user: Callabl
     session.refresh(w)
     assert w.status == "in_progress" and w.outcome == "unreachable"
     assert to_public(w, now=T0 + timedelta(minutes=9)).next_step is None
-    act(session, w, o, T0 + timedelta(minutes=40), action="call", outcome="reached", loss_avoided=Decimal("30000.50"),
-        note="已劝阻，未转账")
+    act(
+        session,
+        w,
+        o,
+        T0 + timedelta(minutes=40),
+        action="call",
+        outcome="reached",
+        loss_avoided=Decimal("30000.50"),
+        note="已劝阻，未转账",
+    )
     session.refresh(w)
     assert w.status == "closed" and w.outcome == "reached" and w.closed_at == T0 + timedelta(minutes=40)
     assert w.loss_avoided_fen == 3_000_050
@@ -103,8 +116,9 @@ def test_high_lead_flow_deadlines_and_close(session: Session, make_user: Callabl
     assert pub.loss_avoided == Decimal("30000.50") and [a.action for a in pub.actions] == ["sms", "visit", "call"]
     assert pub.grade_reasons and pub.score is not None and pub.score >= 60
     assert pub.reason == "柜台拦截：老人要给安全账户汇款"
-    n = session.scalar(select(func.count()).select_from(AuditLog).where(AuditLog.entity_id == w.id,
-                                                                        AuditLog.entity == "warning"))
+    n = session.scalar(
+        select(func.count()).select_from(AuditLog).where(AuditLog.entity_id == w.id, AuditLog.entity == "warning")
+    )
     assert n == 4  # create + 3 actions
 
 
@@ -177,16 +191,35 @@ def test_queue_order_and_pagination(session: Session, make_user: Callable[..., A
 
 def test_confirmed_register_number_raises_grade(session: Session, make_user: Callable[..., Any]) -> None:
     make_user("warning_officer")
-    session.add(Indicator(kind="phone", value=_normalize_indicator("phone", "17000000001"), display_value="170 0000 0001", status="confirmed",
-                          source="test"))
+    session.add(
+        Indicator(
+            kind="phone",
+            value=_normalize_indicator("phone", "17000000001"),
+            display_value="170 0000 0001",
+            status="confirmed",
+            source="test",
+        )
+    )
     session.commit()
-    w = mk(session, reason="多次接到该号码来电", indicator_kind="phone", indicator_value="17000000001",
-           contact_count=4, subject_age=70)
+    w = mk(
+        session,
+        reason="多次接到该号码来电",
+        indicator_kind="phone",
+        indicator_value="17000000001",
+        contact_count=4,
+        subject_age=70,
+    )
     pub = to_public(w)
     assert {"CONFIRMED_FRAUD_CONTACT", "REPEATED_CONTACT", "ELDERLY"} <= {r.id for r in pub.grade_reasons}
     assert w.grade == "中"  # 20 + 15 + 20 = 55
-    w2 = mk(session, reason="多次接到该号码来电", indicator_kind="phone", indicator_value="17000000009",
-            contact_count=4, subject_age=70)
+    w2 = mk(
+        session,
+        reason="多次接到该号码来电",
+        indicator_kind="phone",
+        indicator_value="17000000009",
+        contact_count=4,
+        subject_age=70,
+    )
     assert "CONFIRMED_FRAUD_CONTACT" not in {r.id for r in to_public(w2).grade_reasons}
 
 

@@ -29,7 +29,10 @@ def test_single_kind_and_errors(client: TestClient) -> None:
     assert client.post("/api/v1/screen", json={}).status_code == 422
     assert client.post("/api/v1/screen", json={"text": "a", "items": []}).status_code == 422
     assert client.post("/api/v1/screen", json={"text": 5}).status_code == 422
-    assert client.post("/api/v1/screen", content=b"{bad json", headers={"content-type": "application/json"}).status_code == 422
+    assert (
+        client.post("/api/v1/screen", content=b"{bad json", headers={"content-type": "application/json"}).status_code
+        == 422
+    )
     r = client.post("/api/v1/screen", json={"text": "好" * 100_001})
     assert r.status_code == 413 and "too long" in r.json()["detail"]
 

@@ -35,7 +35,9 @@ def test_screen_too_long_is_a_clear_error(monkeypatch: object) -> None:
 def test_jsonl_contract_with_bad_lines(tmp_path: Path) -> None:
     src = tmp_path / "in.jsonl"
     lines = [
-        json.dumps({"id": "a", "text": "兼职刷单，先垫付本金，完成后本金加佣金一起返还", "extra": 1}, ensure_ascii=False),
+        json.dumps(
+            {"id": "a", "text": "兼职刷单，先垫付本金，完成后本金加佣金一起返还", "extra": 1}, ensure_ascii=False
+        ),
         "{not json",
         json.dumps({"id": "c"}),
         json.dumps({"id": "d", "text": 42}),
@@ -63,7 +65,9 @@ def test_jsonl_contract_with_bad_lines(tmp_path: Path) -> None:
 
 
 def test_jsonl_stdin_stdout() -> None:
-    data = "\n".join(json.dumps({"id": i, "text": t}, ensure_ascii=False) for i, t in enumerate(["你好，明天见", "办证刻章"]))
+    data = "\n".join(
+        json.dumps({"id": i, "text": t}, ensure_ascii=False) for i, t in enumerate(["你好，明天见", "办证刻章"])
+    )
     res = runner.invoke(app, ["screen", "--input", "-", "--output", "-"], input=data + "\n")
     assert res.exit_code == 0, res.output
     recs = [json.loads(x) for x in res.stdout.splitlines() if x.startswith("{")]

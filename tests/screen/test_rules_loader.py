@@ -82,10 +82,19 @@ overrides:
         ("rules:\n  - {id: bad id, weight: 1, why: x y, any: [a], examples: {positive: [a]}}\n", "bad id"),
         ("rules:\n  - {id: NO_EXAMPLES, weight: 1, why: x y, any: [甲乙]}\n", "NO_EXAMPLES"),
         ("rules:\n  - {id: NO_PATTERN, weight: 1, why: x y, examples: {positive: [a]}}\n", "NO_PATTERN"),
-        ("rules:\n  - {id: BAD_TYPO, typology: 诈骗类, weight: 1, why: x y, any: [甲], examples: {positive: [甲]}}\n", "BAD_TYPO"),
-        ("rules:\n  - {id: BAD_REGEX, weight: 1, why: x y, any: [甲], regex: '(', examples: {positive: [甲]}}\n", "BAD_REGEX"),
+        (
+            "rules:\n  - {id: BAD_TYPO, typology: 诈骗类, weight: 1, why: x y, any: [甲], examples: {positive: [甲]}}\n",
+            "BAD_TYPO",
+        ),
+        (
+            "rules:\n  - {id: BAD_REGEX, weight: 1, why: x y, any: [甲], regex: '(', examples: {positive: [甲]}}\n",
+            "BAD_REGEX",
+        ),
         ("rules:\n  - {id: BAD_REF, weight: 1, why: x y, any: ['@NOPE'], examples: {positive: [甲]}}\n", "@NOPE"),
-        ("rules:\n  - {id: EXTRA_KEY, weight: 1, why: x y, any: [甲], colour: red, examples: {positive: [甲]}}\n", "colour"),
+        (
+            "rules:\n  - {id: EXTRA_KEY, weight: 1, why: x y, any: [甲], colour: red, examples: {positive: [甲]}}\n",
+            "colour",
+        ),
         ("composites:\n  - {id: BAD_COMP, expr: 'NOT_A_RULE & SHUADAN_KEYWORD', weight: 1, why: x y}\n", "NOT_A_RULE"),
         ("composites:\n  - {id: BAD_EXPR, expr: 'SHUADAN_KEYWORD &', weight: 1, why: x y}\n", "BAD_EXPR"),
         ("overrides:\n  weights: {NO_SUCH_RULE: 2}\n", "NO_SUCH_RULE"),
@@ -122,7 +131,13 @@ def test_expression_parser() -> None:
 
 
 def test_keywords_match_through_evasions(ruleset: RuleSet) -> None:
-    for text in ["转到安全账户", "转到 安 全 账 户", "转到安💰全💰账💰户", "轉到安全帳戶", "转到ａｎ安全账户"[:2] + "安全账户"]:
+    for text in [
+        "转到安全账户",
+        "转到 安 全 账 户",
+        "转到安💰全💰账💰户",
+        "轉到安全帳戶",
+        "转到ａｎ安全账户"[:2] + "安全账户",
+    ]:
         hits = {h.rule_id for h in ruleset.match(normalize(text))}
         assert "SAFE_ACCOUNT_TRANSFER" in hits, text
 

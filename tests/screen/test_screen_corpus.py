@@ -43,7 +43,9 @@ def test_typed_fraud_recall_and_type(corpus: Path, engine_rules_only: Engine, en
     assert _rates(engine_full, rows)[0] >= 0.85
     vs = engine_full.screen_many([str(r["text"]) for r in rows])
     merged = {"贷款、代办信用卡、虚假征信类": {"贷款、代办信用卡类", "虚假征信类"}}
-    ok = sum(1 for r, v in zip(rows, vs, strict=True) if v.type == r["type"] or v.type in merged.get(str(r["type"]), ()))
+    ok = sum(
+        1 for r, v in zip(rows, vs, strict=True) if v.type == r["type"] or v.type in merged.get(str(r["type"]), ())
+    )
     assert ok / len(rows) >= 0.70
 
 

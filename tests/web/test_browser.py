@@ -68,9 +68,23 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     }
     log = (d / "server.log").open("w")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "--factory", "fanzha.api.app:create_app", "--host", "127.0.0.1",
-         "--port", str(port), "--log-level", "warning"],
-        cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT,
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "--factory",
+            "fanzha.api.app:create_app",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
+        ],
+        cwd=REPO,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     base = f"http://127.0.0.1:{port}"
     try:
@@ -125,7 +139,10 @@ def page(browser: Any, server: str) -> Iterator[Any]:
     pg.set_default_timeout(15_000)
     errors: list[str] = []
     pg.on("pageerror", lambda exc: errors.append(str(exc)))
-    pg.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" and "status of 40" not in msg.text else None)
+    pg.on(
+        "console",
+        lambda msg: errors.append(msg.text) if msg.type == "error" and "status of 40" not in msg.text else None,
+    )
     yield pg
     ctx.close()
     assert not external, f"requests to outside the server: {external}"
@@ -185,8 +202,14 @@ def test_public_check_single_value_and_keyboard_only(page: Any) -> None:
 
 
 def test_phone_viewport_and_learn_pages(browser: Any, server: str) -> None:
-    ctx = browser.new_context(viewport={"width": 375, "height": 740}, device_scale_factor=2, is_mobile=True,
-                              has_touch=True, locale="zh-CN", base_url=server)
+    ctx = browser.new_context(
+        viewport={"width": 375, "height": 740},
+        device_scale_factor=2,
+        is_mobile=True,
+        has_touch=True,
+        locale="zh-CN",
+        base_url=server,
+    )
     pg = ctx.new_page()
     try:
         pg.goto("/")
@@ -259,9 +282,10 @@ def test_intake_extract_save_and_linked_case_shown(page: Any) -> None:
     if "17012340001" not in phones.input_value():
         phones.fill((phones.input_value() + "\n17012340001").strip())
     cards = page.locator("#f-bank_cards")
-    if "6217001234567890123" not in cards.input_value() and "6217001234567890123" not in page.locator(
-        "#f-payee_accounts"
-    ).input_value():
+    if (
+        "6217001234567890123" not in cards.input_value()
+        and "6217001234567890123" not in page.locator("#f-payee_accounts").input_value()
+    ):
         cards.fill((cards.input_value() + "\n6217001234567890123").strip())
     page.get_by_role("button", name="保存案件").click()
     page.wait_for_url(re.compile(r"/console/cases/\d+$"))

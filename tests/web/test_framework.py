@@ -32,7 +32,10 @@ def test_overlapping_spans_are_merged_with_all_reasons() -> None:
 
 def test_spans_outside_the_text_are_clipped() -> None:
     assert str(highlight("abc", [Span(-5, 2, "x"), Span(1, 99, "y")])) == '<mark title="x；y">abc</mark>'
-    assert str(highlight("abc", [Span(-5, 1, "x"), Span(2, 99, "y")])) == '<mark title="x">a</mark>b<mark title="y">c</mark>'
+    assert (
+        str(highlight("abc", [Span(-5, 1, "x"), Span(2, 99, "y")]))
+        == '<mark title="x">a</mark>b<mark title="y">c</mark>'
+    )
 
 
 @given(st.text(max_size=60), st.lists(st.tuples(st.integers(-3, 70), st.integers(-3, 70)), max_size=6))
@@ -56,7 +59,11 @@ def test_rate_limiter_sliding_window() -> None:
 
 
 def test_link_graph_svg_escapes_and_links_cases() -> None:
-    nodes = [Node(1, "AJ1", "<script>", 0), Node(2, "AJ2", "刷单", 1, "/console/cases/2"), Node(3, "AJ3", "", 2, "/console/cases/3")]
+    nodes = [
+        Node(1, "AJ1", "<script>", 0),
+        Node(2, "AJ2", "刷单", 1, "/console/cases/2"),
+        Node(3, "AJ3", "", 2, "/console/cases/3"),
+    ]
     svg = str(render_svg(nodes, [Edge(1, 2, "电话 170<x>"), Edge(2, 3, "银行卡 6222")]))
     assert svg.startswith("<svg") and "<script>" not in svg and "&lt;script&gt;" in svg
     assert svg.count("<line") == 2 and 'href="/console/cases/2"' in svg and 'href="/console/cases/3"' in svg
@@ -86,7 +93,9 @@ def test_session_roundtrip_forgery_and_expiry() -> None:
     from fanzha.config import get_settings
     from fanzha.web.sessions import COOKIE_NAME
 
-    forged = URLSafeTimedSerializer("not-the-secret", salt="fanzha.web.session").dumps({"c": "x", "u": 1, "t": time.time()})
+    forged = URLSafeTimedSerializer("not-the-secret", salt="fanzha.web.session").dumps(
+        {"c": "x", "u": 1, "t": time.time()}
+    )
     signer = URLSafeTimedSerializer(get_settings().secret_key, salt="fanzha.web.session")
     good = signer.dumps({"c": "tok", "u": 7, "t": time.time() - 5})
     idle = signer.dumps({"c": "tok", "u": 7, "t": time.time() - get_settings().session_ttl_minutes * 60 - 5})

@@ -42,9 +42,10 @@ def test_public_pages_render_in_chinese_without_external_assets(public_client: T
         r = public_client.get(path)
         assert r.status_code == 200, path
         assert '<html lang="zh-CN">' in r.text
-        assert "default-src 'self'" in r.headers["content-security-policy"] and "script-src 'self';" in r.headers[
-            "content-security-policy"
-        ]
+        assert (
+            "default-src 'self'" in r.headers["content-security-policy"]
+            and "script-src 'self';" in r.headers["content-security-policy"]
+        )
         assert not EXTERNAL_ASSET.search(r.text), f"external asset on {path}"
         assert "http://" not in r.text and "https://" not in r.text.replace("http://www.w3.org/2000/svg", ""), path
     assert "怎么防" in public_client.get("/learn/police").text
@@ -97,7 +98,9 @@ def test_public_check_bad_input_gives_clear_4xx(public_client: TestClient) -> No
     huge = "骗" * (get_settings().max_text_chars * 5)
     r = public_client.post("/check", data={"text": huge, "csrf_token": token})
     assert r.status_code == 413  # refused from Content-Length, before the form is parsed
-    r = public_client.post("/check", content=b"\xff\xfe garbage", headers={"content-type": "multipart/form-data; boundary=zz"})
+    r = public_client.post(
+        "/check", content=b"\xff\xfe garbage", headers={"content-type": "multipart/form-data; boundary=zz"}
+    )
     assert r.status_code in (400, 403)
 
 
@@ -128,7 +131,12 @@ def test_roles_decide_which_pages_open(web: TestClient, make_user: Any) -> None:
     r = web.get("/console/cases?q=x", follow_redirects=False)
     assert r.status_code == 303 and r.headers["location"].startswith("/console/login?next=%2Fconsole%2Fcases")
     cases = {
-        "desk_officer": {"/console/cases": 200, "/console/intake": 200, "/console/indicators": 200, "/console/warnings": 403},
+        "desk_officer": {
+            "/console/cases": 200,
+            "/console/intake": 200,
+            "/console/indicators": 200,
+            "/console/warnings": 403,
+        },
         "warning_officer": {"/console/warnings": 200, "/console/cases": 403, "/console/intake": 403},
         "analyst": {"/console": 200, "/console/cases": 403, "/console/warnings": 403},
         "bank_teller": {"/console/indicators": 200, "/console/cases": 403, "/console/intake": 403},
@@ -150,8 +158,11 @@ def test_login_next_cannot_leave_the_console(web: TestClient, make_user: Any) ->
     for evil in ("//evil.example/x", "https://evil.example/", "/console@evil", "javascript:alert(1)"):
         web.cookies.clear()
         token = csrf_of(web)
-        r = web.post("/console/login", data={"username": u.username, "password": "pw-test-123", "csrf_token": token,
-                                              "next": evil}, follow_redirects=False)
+        r = web.post(
+            "/console/login",
+            data={"username": u.username, "password": "pw-test-123", "csrf_token": token, "next": evil},
+            follow_redirects=False,
+        )
         assert r.status_code == 303
         loc = urlsplit(r.headers["location"])
         assert not loc.scheme and not loc.netloc and loc.path.startswith("/console"), evil
@@ -175,11 +186,22 @@ def test_expired_session_goes_back_to_login(web: TestClient, make_user: Any, mon
 def test_intake_save_escapes_hostile_narrative_and_links_cases(web: TestClient, make_user: Any) -> None:
     login(web, make_user("desk_officer").username)
     token = csrf_of(web, "/console/intake")
-    hostile = '对方<script>alert("x")</script><img src=x onerror=alert(1)> 让我转账到 6222020200112233445，电话 17000000001'
-    form = {"csrf_token": token, "narrative": hostile, "typology": "冒充公检法及政府机关类", "amount_lost": "12000.50",
-            "phones": "17000000001", "bank_cards": "6222020200112233445", "victim_age_band": "65+",
-            "victim_gender": "女", "t0_amount": "12000.50", "t0_payee_account": "6222020200112233445",
-            "t0_at": "2026-11-20T10:30"}
+    hostile = (
+        '对方<script>alert("x")</script><img src=x onerror=alert(1)> 让我转账到 6222020200112233445，电话 17000000001'
+    )
+    form = {
+        "csrf_token": token,
+        "narrative": hostile,
+        "typology": "冒充公检法及政府机关类",
+        "amount_lost": "12000.50",
+        "phones": "17000000001",
+        "bank_cards": "6222020200112233445",
+        "victim_age_band": "65+",
+        "victim_gender": "女",
+        "t0_amount": "12000.50",
+        "t0_payee_account": "6222020200112233445",
+        "t0_at": "2026-11-20T10:30",
+    }
     r1 = web.post("/console/intake/save", data=form, follow_redirects=False)
     assert r1.status_code == 303, text_of(r1.text)[:500]
     r2 = web.post("/console/intake/save", data={**form, "phones": "17000000001"}, follow_redirects=False)
@@ -199,11 +221,17 @@ def test_intake_save_escapes_hostile_narrative_and_links_cases(web: TestClient, 
 def test_intake_save_rejects_bad_values_without_writing(web: TestClient, make_user: Any) -> None:
     login(web, make_user("desk_officer").username)
     token = csrf_of(web, "/console/intake")
-    r = web.post("/console/intake/save", data={"csrf_token": token, "narrative": "x", "amount_lost": "很多",
-                                               "t0_amount": "abc"}, follow_redirects=False)
+    r = web.post(
+        "/console/intake/save",
+        data={"csrf_token": token, "narrative": "x", "amount_lost": "很多", "t0_amount": "abc"},
+        follow_redirects=False,
+    )
     assert r.status_code == 400 and "损失金额请填写数字" in r.text and "第 1 笔转账金额" in r.text
-    r = web.post("/console/intake/save", data={"csrf_token": token, "narrative": "x", "amount_lost": "1.234"},
-                 follow_redirects=False)
+    r = web.post(
+        "/console/intake/save",
+        data={"csrf_token": token, "narrative": "x", "amount_lost": "1.234"},
+        follow_redirects=False,
+    )
     assert r.status_code == 400
     assert 'href="/console/cases/' not in web.get("/console/cases").text
 
@@ -235,9 +263,18 @@ def test_dashboard_has_chart_data_for_plotly(web: TestClient, make_user: Any) ->
 def test_citizen_report_reaches_the_warning_queue_and_is_worked(web: TestClient, make_user: Any) -> None:
     officer = make_user("warning_officer")
     token = csrf_of(web, "/report")
-    r = web.post("/report", data={"csrf_token": token, "content": "有人自称公安让我把钱转到安全账户 6222020200998877665",
-                                  "what": "对方说我涉嫌洗钱<script>x</script>", "phone": "17000000009", "name": "演示群众",
-                                  "money": "about", "amount": "30000"})
+    r = web.post(
+        "/report",
+        data={
+            "csrf_token": token,
+            "content": "有人自称公安让我把钱转到安全账户 6222020200998877665",
+            "what": "对方说我涉嫌洗钱<script>x</script>",
+            "phone": "17000000009",
+            "name": "演示群众",
+            "money": "about",
+            "amount": "30000",
+        },
+    )
     assert r.status_code == 200 and "举报已收到" in r.text
     lead_id = int(re.search(r"编号 (\d+)", r.text).group(1))  # type: ignore[union-attr]
     bad = web.post("/report", data={"csrf_token": token, "content": "x", "amount": "1e99"})
@@ -251,14 +288,19 @@ def test_citizen_report_reaches_the_warning_queue_and_is_worked(web: TestClient,
     assert "群众举报" in row and "安全账户" in row and "<script>x" not in row
     assert 'class="badge g-高"' in row  # money about to move: graded 高 by the warnings rules
     token = CSRF_RE.search(queue.text).group(1)  # type: ignore[union-attr]
-    r = web.post(f"/console/warnings/{lead_id}/action", data={"csrf_token": token, "action": "call"}, follow_redirects=False)
+    r = web.post(
+        f"/console/warnings/{lead_id}/action", data={"csrf_token": token, "action": "call"}, follow_redirects=False
+    )
     assert r.status_code == 303
     after = web.get("/console/warnings")
     assert "已记录：线索" in after.text
     row = after.text.split(f'id="lead-{lead_id}"')[1].split("</tr>")[0]
     assert "已电话劝阻" in row and "处置中" in row
-    r = web.post(f"/console/warnings/{lead_id}/action", data={"csrf_token": token, "action": "visit", "outcome": "reached",
-                                                           "loss_avoided": "30000", "close": "1"}, follow_redirects=False)
+    r = web.post(
+        f"/console/warnings/{lead_id}/action",
+        data={"csrf_token": token, "action": "visit", "outcome": "reached", "loss_avoided": "30000", "close": "1"},
+        follow_redirects=False,
+    )
     assert r.status_code == 303
     assert f'id="lead-{lead_id}"' not in web.get("/console/warnings").text  # closed leads leave the open queue
     closed = web.get("/console/warnings?closed=1").text.split(f'id="lead-{lead_id}"')[1].split("</tr>")[0]
@@ -266,13 +308,18 @@ def test_citizen_report_reaches_the_warning_queue_and_is_worked(web: TestClient,
     # acting on a closed lead or a bad amount is refused with a message, not a crash
     r = web.post(f"/console/warnings/{lead_id}/action", data={"csrf_token": token, "action": "sms"})
     assert r.status_code == 200 and "已办结" in r.text
-    r = web.post(f"/console/warnings/{lead_id}/action", data={"csrf_token": token, "action": "sms", "loss_avoided": "x"})
+    r = web.post(
+        f"/console/warnings/{lead_id}/action", data={"csrf_token": token, "action": "sms", "loss_avoided": "x"}
+    )
     assert "请填写数字" in r.text
     r = web.post(f"/console/warnings/{lead_id}/action", data={"action": "sms"})
     assert r.status_code == 403
     # the JSON reply used by app.js's fetch
-    r = web.post(f"/console/warnings/{lead_id}/action", data={"csrf_token": token, "action": "sms"},
-                 headers={"Accept": "application/json"})
+    r = web.post(
+        f"/console/warnings/{lead_id}/action",
+        data={"csrf_token": token, "action": "sms"},
+        headers={"Accept": "application/json"},
+    )
     assert r.status_code == 400 and r.json() == {"ok": False, "message": "操作未保存：线索已办结。"}
 
 
@@ -285,9 +332,15 @@ def test_overdue_leads_come_first_and_stand_out(web: TestClient, make_user: Any,
 
     officer = make_user("warning_officer")
     with session_scope(db_url) as s:
-        fresh = create_lead(session=s, lead_in=LeadCreate(reason="新线索：收到刷单兼职短信", assigned_to=officer.id), actor=None)
-        old = create_lead(session=s, lead_in=LeadCreate(reason="旧线索：对方要求下载会议软件", assigned_to=officer.id),
-                          actor=None, now=utcnow() - timedelta(days=3))
+        fresh = create_lead(
+            session=s, lead_in=LeadCreate(reason="新线索：收到刷单兼职短信", assigned_to=officer.id), actor=None
+        )
+        old = create_lead(
+            session=s,
+            lead_in=LeadCreate(reason="旧线索：对方要求下载会议软件", assigned_to=officer.id),
+            actor=None,
+            now=utcnow() - timedelta(days=3),
+        )
         ids = (fresh.id, old.id)
     login(web, officer.username)
     html = web.get("/console/warnings").text
@@ -299,7 +352,9 @@ def test_overdue_leads_come_first_and_stand_out(web: TestClient, make_user: Any,
 
 def test_public_check_verdicts_reasons_and_escaping(public_client: TestClient) -> None:
     token = csrf_of(public_client, "/")
-    hostile = '<script>alert(1)</script>【公安局】你涉嫌洗钱，马上把存款转到安全账户配合调查，不要告诉家人，把验证码发给我'
+    hostile = (
+        "<script>alert(1)</script>【公安局】你涉嫌洗钱，马上把存款转到安全账户配合调查，不要告诉家人，把验证码发给我"
+    )
     r = public_client.post("/check", data={"text": hostile, "csrf_token": token})
     assert r.status_code == 200
     assert "<script>alert(1)</script>" not in r.text and "&lt;script&gt;alert(1)&lt;/script&gt;" in r.text
@@ -313,7 +368,9 @@ def test_public_check_verdicts_reasons_and_escaping(public_client: TestClient) -
     assert 'class="verdict high"' in r.text or 'class="verdict medium"' in r.text
     assert "icbc" in text_of(r.text.split('id="marked-text">')[1].split("</div>")[0])
     # an ordinary message: no risk, no marks, but still the safety tips
-    r = public_client.post("/check", data={"text": "周六下午三点在小区门口集合，一起去爬山，记得带水。", "csrf_token": token})
+    r = public_client.post(
+        "/check", data={"text": "周六下午三点在小区门口集合，一起去爬山，记得带水。", "csrf_token": token}
+    )
     assert 'class="verdict none"' in r.text and "未发现风险" in r.text
     assert 'id="marked-text"' not in r.text and "验证码" in r.text
 
@@ -321,13 +378,22 @@ def test_public_check_verdicts_reasons_and_escaping(public_client: TestClient) -
 def test_case_update_with_optimistic_lock(web: TestClient, make_user: Any) -> None:
     login(web, make_user("desk_officer").username)
     token = csrf_of(web, "/console/intake")
-    r = web.post("/console/intake/save", data={"csrf_token": token, "narrative": "测试：冒充客服退款", "amount_lost": "800"},
-                 follow_redirects=False)
+    r = web.post(
+        "/console/intake/save",
+        data={"csrf_token": token, "narrative": "测试：冒充客服退款", "amount_lost": "800"},
+        follow_redirects=False,
+    )
     url = r.headers["location"]
     page = web.get(url).text
     version = re.search(r'name="version_id" value="(\d+)"', page).group(1)  # type: ignore[union-attr]
-    upd = {"csrf_token": token, "version_id": version, "status": "solved", "amount_recovered": "300",
-           "suspects_identified": "2", "phones": "17000000555"}
+    upd = {
+        "csrf_token": token,
+        "version_id": version,
+        "status": "solved",
+        "amount_recovered": "300",
+        "suspects_identified": "2",
+        "phones": "17000000555",
+    }
     assert web.post(url + "/update", data=upd, follow_redirects=False).status_code == 303
     page = web.get(url).text
     assert "案件已更新" in page and "已破案" in text_of(page.split('id="facts-h"')[1].split("</dl>")[0])
@@ -341,8 +407,11 @@ def test_case_update_with_optimistic_lock(web: TestClient, make_user: Any) -> No
 def test_indicator_lookup_register_and_who_sees_cases(web: TestClient, make_user: Any, db_url: str) -> None:
     login(web, make_user("desk_officer").username)
     token = csrf_of(web, "/console/intake")
-    r = web.post("/console/intake/save", data={"csrf_token": token, "narrative": "对方用17000000777联系我", "phones": "17000000777"},
-                 follow_redirects=False)
+    r = web.post(
+        "/console/intake/save",
+        data={"csrf_token": token, "narrative": "对方用17000000777联系我", "phones": "17000000777"},
+        follow_redirects=False,
+    )
     case_url = r.headers["location"]
     page = web.get("/console/indicators", params={"q": "170 0000 0777"})
     assert page.status_code == 200 and 'id="register-entry"' in page.text
@@ -366,13 +435,23 @@ def test_indicator_lookup_register_and_who_sees_cases(web: TestClient, make_user
 def test_control_characters_never_reach_the_database(web: TestClient, make_user: Any) -> None:
     """PostgreSQL refuses NUL in text: queries and forms with control characters must still answer cleanly."""
     token = csrf_of(web, "/report")
-    r = web.post("/report", data={"csrf_token": token, "content": "可疑\x00链接 http://a.example/\x07", "name": "\x00张",
-                                  "phone": "170\x000000001"})
+    r = web.post(
+        "/report",
+        data={
+            "csrf_token": token,
+            "content": "可疑\x00链接 http://a.example/\x07",
+            "name": "\x00张",
+            "phone": "170\x000000001",
+        },
+    )
     assert r.status_code == 200 and "举报已收到" in r.text
     login(web, make_user("admin").username)
     assert web.get("/console/cases", params={"q": "a\x00b"}).status_code == 200
     assert web.get("/console/indicators", params={"q": "1700\x00000001"}).status_code == 200
     token = csrf_of(web, "/console/intake")
-    r = web.post("/console/intake/save", data={"csrf_token": token, "narrative": "案情\x00", "phones": "1700000\x000002"},
-                 follow_redirects=False)
+    r = web.post(
+        "/console/intake/save",
+        data={"csrf_token": token, "narrative": "案情\x00", "phones": "1700000\x000002"},
+        follow_redirects=False,
+    )
     assert r.status_code == 303

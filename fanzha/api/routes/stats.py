@@ -75,8 +75,9 @@ def stats_rising(
 ) -> dict[str, Any]:
     now = utcnow()
     try:
-        rows = rising_types(session, now=now, window_days=window_days, min_growth=min_growth, min_count=min_count,
-                            source=source)
+        rows = rising_types(
+            session, now=now, window_days=window_days, min_growth=min_growth, min_count=min_count, source=source
+        )
     except StatsError as exc:
         raise _bad(exc) from exc
     return {

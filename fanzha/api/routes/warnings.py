@@ -69,8 +69,9 @@ def list_warnings(
 ) -> WarningsPublic:
     """A warning officer sees their own leads and unassigned ones; an admin sees every lead."""
     officer = None if user.role == Role.ADMIN else user
-    rows, total = queue(session=session, officer=officer, include_closed=include_closed, offset=page.offset,
-                        limit=page.limit)
+    rows, total = queue(
+        session=session, officer=officer, include_closed=include_closed, offset=page.offset, limit=page.limit
+    )
     return WarningsPublic(data=[to_public(w) for w in rows], count=total)
 
 
@@ -92,8 +93,7 @@ def post_warning(session: SessionDep, user: Creator, lead_in: LeadCreate) -> War
 def _limit_body(request: Request) -> None:
     length = request.headers.get("content-length")
     if length is not None and length.isdigit() and int(length) > MAX_IMPORT_BYTES + 64 * 1024:
-        raise HTTPException(status.HTTP_413_CONTENT_TOO_LARGE,
-                            detail=f"file too large (max {MAX_IMPORT_BYTES} bytes)")
+        raise HTTPException(status.HTTP_413_CONTENT_TOO_LARGE, detail=f"file too large (max {MAX_IMPORT_BYTES} bytes)")
 
 
 @router.post(
@@ -111,8 +111,7 @@ async def import_warnings(
 ) -> ImportReport:
     data = await file.read(MAX_IMPORT_BYTES + 1)
     if len(data) > MAX_IMPORT_BYTES:
-        raise HTTPException(status.HTTP_413_CONTENT_TOO_LARGE,
-                            detail=f"file too large (max {MAX_IMPORT_BYTES} bytes)")
+        raise HTTPException(status.HTTP_413_CONTENT_TOO_LARGE, detail=f"file too large (max {MAX_IMPORT_BYTES} bytes)")
     try:
         res = import_leads_csv(session=session, data=data, actor=user, source=source, provider=provider.strip())
     except CsvImportError as exc:
@@ -150,7 +149,14 @@ def post_action(session: SessionDep, user: Worker, warning_id: int, action_in: A
     session.commit()
     w = act.warning
     return ActionResult(
-        action=ActionPublic(id=act.id, action=act.action, outcome=act.outcome, note=act.note,
-                            loss_avoided=fen_to_yuan(act.loss_avoided_fen), officer_id=act.officer_id, at=act.at),
+        action=ActionPublic(
+            id=act.id,
+            action=act.action,
+            outcome=act.outcome,
+            note=act.note,
+            loss_avoided=fen_to_yuan(act.loss_avoided_fen),
+            officer_id=act.officer_id,
+            at=act.at,
+        ),
         warning=to_public(w, with_actions=True),
     )
