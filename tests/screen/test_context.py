@@ -214,6 +214,19 @@ def test_bank_teller_dissuading_a_customer_is_not_fraud(engine_rules_only: Engin
     assert engine_rules_only.screen(scam).fraud
 
 
+def test_family_call_retelling_a_transfer_to_police_is_not_fraud(engine_rules_only: Engine) -> None:
+    # "说要转接公安局" retells what the caller said, inside a call framed by a warning (公安不会打电话办案)
+    text = (
+        "爸，刚才是不是有人打电话说你医保卡被盗用了\n对，说要转接公安局，让我配合调查\n你没转钱吧\n没有\n"
+        "这是诈骗，公安不会打电话办案，更不会让你转钱，那个号码别接了\n好，知道了"
+    )
+    v = engine_rules_only.screen(text)
+    assert not v.fraud, [(e.id, e.weight) for e in v.evidence]
+    # the caller's own words are still counted
+    scam = "喂，您好，这里是医保中心，您的医保卡在外地被盗刷\n啊？\n我现在给您转接公安局，请您配合调查，不要挂断\n好的"
+    assert engine_rules_only.screen(scam).fraud
+
+
 @pytest.mark.parametrize(
     ("link", "described"),
     [
