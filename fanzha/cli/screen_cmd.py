@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 import json
+import multiprocessing
+import os
 import sys
+from collections import deque
+from collections.abc import Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import IO, Annotated
 
@@ -74,13 +80,56 @@ def _parse_line(line: str, lineno: int) -> object:
     return item if isinstance(item, dict) else {"id": None, "_error": item}
 
 
-def screen_jsonl(src: IO[str], dst: IO[str], *, kind: str = "auto", total: int | None = None) -> tuple[int, int]:
-    """Stream JSONL in, JSONL out (same order), in batches; returns (records, errors)."""
+def _records_of(batch: list[object], kind: str) -> list[dict[str, object]]:
+    """The output records of one batch of parsed lines, in order (a line that did not parse keeps its error)."""
     from fanzha.screen.engine import get_engine, screen_records
 
-    engine = get_engine()
+    valid = [it for it in batch if not (isinstance(it, dict) and "_error" in it)]
+    results = iter(screen_records(valid, kind, engine=get_engine())) if valid else iter(())
+    out: list[dict[str, object]] = []
+    for it in batch:
+        if isinstance(it, dict) and "_error" in it:
+            out.append({"id": it.get("id"), "error": it["_error"]})
+        else:
+            out.append(next(results))
+    return out
+
+
+def _warm_worker() -> None:
+    """Worker start: load the engine once (inherited ready-made when the platform forks)."""
+    from fanzha.screen.engine import get_engine
+
+    get_engine()
+
+
+class WorkerDied(RuntimeError):
+    """A screening worker process ended abruptly (killed, out of memory)."""
+
+
+def screen_jsonl(
+    src: IO[str], dst: IO[str], *, kind: str = "auto", total: int | None = None, workers: int = 1
+) -> tuple[int, int]:
+    """Stream JSONL in, JSONL out (same order), in batches; returns (records, errors).
+
+    ``workers`` > 1 screens the batches in that many processes, each with its own engine (forked from this one where
+    the platform allows, so the rules and the model are loaded once and shared copy-on-write). At most two batches per
+    worker are in flight, so memory stays flat on files of any size; the output order is the input order."""
+    from fanzha.screen.engine import get_engine
+
+    get_engine()  # load before forking: the workers inherit it
     err_console = Console(stderr=True)
     n_rec = n_err = 0
+
+    def batches() -> Iterator[list[object]]:
+        batch: list[object] = []
+        for lineno, line in numbered(src):
+            batch.append(_parse_line(line, lineno))
+            if len(batch) >= BATCH:
+                yield batch
+                batch = []
+        if batch:
+            yield batch
+
     with Progress(
         TextColumn("screening"),
         BarColumn(),
@@ -90,31 +139,36 @@ def screen_jsonl(src: IO[str], dst: IO[str], *, kind: str = "auto", total: int |
         transient=False,
     ) as progress:
         task = progress.add_task("screen", total=total)
-        batch: list[object] = []
 
-        def flush() -> None:
+        def emit(records: list[dict[str, object]]) -> None:
             nonlocal n_rec, n_err
-            if not batch:
-                return
-            valid = [it for it in batch if not (isinstance(it, dict) and "_error" in it)]
-            results = iter(screen_records(valid, kind, engine=engine)) if valid else iter(())
-            for it in batch:
-                if isinstance(it, dict) and "_error" in it:
-                    rec: dict[str, object] = {"id": it.get("id"), "error": it["_error"]}
-                else:
-                    rec = next(results)
+            for rec in records:
                 if "error" in rec:
                     n_err += 1
                 write_record(dst, rec)
-                n_rec += 1
-            progress.advance(task, len(batch))
-            batch.clear()
+            n_rec += len(records)
+            progress.advance(task, len(records))
 
-        for lineno, line in numbered(src):
-            batch.append(_parse_line(line, lineno))
-            if len(batch) >= BATCH:
-                flush()
-        flush()
+        if workers <= 1:
+            for batch in batches():
+                emit(_records_of(batch, kind))
+        else:
+            methods = multiprocessing.get_all_start_methods()
+            ctx = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+            with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_warm_worker) as pool:
+                pending: deque[Future[list[dict[str, object]]]] = deque()
+                try:
+                    for batch in batches():
+                        pending.append(pool.submit(_records_of, batch, kind))
+                        if len(pending) >= 2 * workers:
+                            emit(pending.popleft().result())
+                    while pending:
+                        emit(pending.popleft().result())
+                except BrokenProcessPool as exc:
+                    raise WorkerDied(
+                        f"a screening worker ended abruptly after {n_rec} records (out of memory?); "
+                        "the output holds the records before it"
+                    ) from exc
         dst.flush()
     return n_rec, n_err
 
@@ -129,6 +183,12 @@ def register(app: typer.Typer) -> None:
         output: Annotated[str, typer.Option("--output", "-o", help="JSONL output ('-' = stdout).")] = "-",
         kind: Annotated[str, typer.Option(help="auto|sms|chat|call|dialogue|narrative")] = "auto",
         as_json: Annotated[bool, typer.Option("--json", help="Print the verdict as JSON.")] = False,
+        workers: Annotated[
+            int,
+            typer.Option(
+                "--workers", "-j", min=0, max=256, help="With --input: processes to screen in (0 = one per CPU core)."
+            ),
+        ] = 1,
     ) -> None:
         """Screen a text for fraud, spam or illegal content: verdict, evidence and advice."""
         from fanzha.screen.engine import KINDS, ScreenInputError, get_engine
@@ -145,8 +205,13 @@ def register(app: typer.Typer) -> None:
             if input != "-" and not Path(input).is_file():
                 err.print(f"[red]input file not found: {input}[/red]")
                 raise typer.Exit(2)
-            with open_text_in(input) as src, open_out(output) as dst:
-                n, bad = screen_jsonl(src, dst, kind=kind, total=count_lines(input))
+            n_workers = workers or os.cpu_count() or 1
+            try:
+                with open_text_in(input) as src, open_out(output) as dst:
+                    n, bad = screen_jsonl(src, dst, kind=kind, total=count_lines(input), workers=n_workers)
+            except WorkerDied as exc:
+                err.print(f"[red]{exc}[/red]")
+                raise typer.Exit(1) from exc
             err.print(f"screened {n} records ({bad} with errors)")
             return
         if text is None:

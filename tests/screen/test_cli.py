@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from fanzha.cli import app
@@ -78,3 +80,55 @@ def test_jsonl_stdin_stdout() -> None:
 def test_missing_input_file() -> None:
     res = runner.invoke(app, ["screen", "--input", "/nonexistent/x.jsonl"])
     assert res.exit_code == 2 and "not found" in res.output
+
+
+def _mixed_lines(n: int) -> list[str]:
+    texts = [
+        "兼职刷单，先垫付本金，完成后本金加佣金一起返还",
+        "【顺丰速运】您的快件已到驿站，取件码8-2-3301，请及时取件",
+        "我是公安局的民警，你涉嫌洗钱，把钱转到安全账户",
+        "代开各类发票，点数低",
+    ]
+    lines = []
+    for i in range(n):
+        if i % 97 == 5:
+            lines.append("{not json")
+        elif i % 131 == 7:
+            lines.append(json.dumps({"id": i}))
+        else:
+            lines.append(json.dumps({"id": i, "text": f"{texts[i % len(texts)]} {i}"}, ensure_ascii=False))
+    return lines
+
+
+def test_jsonl_workers_give_the_same_output_in_the_same_order(tmp_path: Path) -> None:
+    """-j 2 screens in two worker processes: the output is byte-for-byte the single-process output (order kept,
+    across several batches, bad lines included)."""
+    src = tmp_path / "in.jsonl"
+    src.write_text("\n".join(_mixed_lines(700)) + "\n", encoding="utf-8")
+    outs = []
+    for j in ("1", "2"):
+        out = tmp_path / f"out{j}.jsonl"
+        res = runner.invoke(app, ["screen", "--input", str(src), "--output", str(out), "-j", j])
+        assert res.exit_code == 0, res.output
+        assert "screened 700 records" in res.output
+        outs.append(out.read_bytes())
+    assert outs[0] == outs[1]
+    recs = [json.loads(x) for x in outs[1].decode("utf-8").splitlines()]
+    assert len(recs) == 700
+    assert [r["id"] for r in recs] == [None if i % 97 == 5 else i for i in range(700)]  # a malformed line has no id
+    assert sum("error" in r for r in recs) == 8 + 6  # 8 malformed lines (i % 97 == 5), 6 without a text
+
+
+def _die(batch: list[object], kind: str) -> list[dict[str, object]]:
+    os._exit(3)  # a worker killed mid-run (the OOM killer, a crash in a C extension)
+
+
+def test_jsonl_worker_death_is_a_clear_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import fanzha.cli.screen_cmd as screen_cmd
+
+    src = tmp_path / "in.jsonl"
+    src.write_text("\n".join(_mixed_lines(40)) + "\n", encoding="utf-8")
+    monkeypatch.setattr(screen_cmd, "_records_of", _die)  # the forked workers inherit the patch
+    res = runner.invoke(app, ["screen", "--input", str(src), "--output", str(tmp_path / "o.jsonl"), "-j", "2"])
+    assert res.exit_code == 1
+    assert "worker ended abruptly" in res.output
