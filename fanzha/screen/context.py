@@ -321,9 +321,11 @@ def makes_pitch(scan: Scan, ruleset: RuleSet, negs: list[KeywordHit]) -> bool:
     # a negator's reach and reported speech's, as in scopes_of (whether or not the text is framed): "要求事主把存款
     # 转入安全账户" describes a demand, it does not make one
     reported = _cue_hits(scan, ruleset, "reported")
+    reach = int(ruleset.config.context.get("negation_scope", 18))  # the engine's negation_scope (config.yaml)
     scopes = merge_scopes(
         tuple(
-            _reaches(n, negs, _CLAUSE_END, 18, from_cue=False) + _reaches(n, reported, _REPORTED_END, 54, from_cue=True)
+            _reaches(n, negs, _CLAUSE_END, reach, from_cue=False)
+            + _reaches(n, reported, _REPORTED_END, 3 * reach, from_cue=True)
         )
     )
     req = _request_re()
