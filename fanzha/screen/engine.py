@@ -109,13 +109,32 @@ def _logit(p: float, clip: float) -> float:
     return max(-clip, min(clip, math.log(p / (1 - p))))
 
 
+# A victim telling what happened to them: "我被骗了", "我又转了三千", "才发现", "上当" (not "别上当" / "谨防被骗", and
+# not 报警 / 损失 alone: a scam script says 为避免损失 and 不要报警 too)
+_VICTIM_STORY = re.compile(
+    r"(?<!别)(?<!勿)(?<!不要)(?<!防止)(?<!谨防)(?<!以免)(?<!避免)(?<!不会)(?:被骗|受骗|上当)"
+    r"|骗了我|骗走|我(?:又|先后|前后|一共|陆续|总共)(?:转|付|交|汇|打|充)了|把我拉黑|拉黑了我|联系不上"
+    r"|才(?:发现|知道|意识到|反应过来|觉得不对)"
+)
+
+
+def _victim_story(text: str) -> bool:
+    return text.count("我") >= 2 and _VICTIM_STORY.search(text) is not None
+
+
 def detect_kind(text: str) -> str:
+    """sms, chat, dialogue or narrative, from the shape of the text: three or more lines are a dialogue; a victim's
+    first-person account of a scam (我…被骗 / 我又转了 / 才发现) of one or two lines is a narrative, so what the scammer
+    told them counts as evidence and is not discounted as reported speech; a long text in the first person is a
+    narrative; anything else short is an sms."""
     if "\n" not in text and "\r" not in text:
-        return "sms" if len(text) <= 300 else ("narrative" if "我" in text else "chat")
+        if len(text) > 300:
+            return "narrative" if "我" in text else "chat"
+        return "narrative" if _victim_story(text) else "sms"
     lines = [ln for ln in text.splitlines() if ln.strip()]
     if len(lines) >= 3:
         return "dialogue"
-    if len(text) > 300:
+    if len(text) > 300 or _victim_story(text):
         return "narrative" if "我" in text else "chat"
     return "sms"
 

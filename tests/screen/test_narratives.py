@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from fanzha.domain import Category
-from fanzha.screen.engine import Engine
+from fanzha.screen.engine import Engine, detect_kind
 
 from .conftest import load_data
 
@@ -29,3 +29,35 @@ def test_same_scam_as_news_is_not_fraud(request: pytest.FixtureRequest, engine_n
     eng: Engine = request.getfixturevalue(engine_name)
     v = eng.screen(text, kind="auto")
     assert not v.fraud, (v.score, [(e.id, e.weight) for e in v.evidence])
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        # a victim's own account in one paragraph: what the scammer asked for is evidence, not reported speech
+        (
+            "上个月我在二手群里看到有人卖相机，只要八百，加了对方微信后对方说要先付定金，我陆续转了三次钱，"
+            "对方又说要交运费和保证金，后来就把我拉黑了，我才发现被骗了。",
+            "narrative",
+        ),
+        ("我今天在网上被骗了两千块，对方冒充客服说我的订单有问题", "narrative"),
+        # a warning that tells others not to be fooled is not a victim's story
+        ("提醒大家：我们小区最近有人冒充物业收费，大家别上当，我问过物业了，物业从不上门收现金。", "sms"),
+        ("我行提醒：谨防被骗，我行不会以任何理由要求您转账到安全账户。", "sms"),
+        ("您好，我是京东客服，您的订单异常需要退款，请先下载会议软件", "sms"),
+    ],
+)
+def test_detect_kind_finds_a_victims_story(text: str, kind: str) -> None:
+    assert detect_kind(text) == kind
+
+
+def test_victims_one_paragraph_story_is_fraud(engine_rules_only: Engine) -> None:
+    text = (
+        "上个月我在二手群里看到有人卖相机，只要八百，加了对方微信后对方说要先付定金，我陆续转了三次钱，"
+        "对方又说要交运费和保证金，后来就把我拉黑了，我才发现被骗了。"
+    )
+    v = engine_rules_only.screen(text)
+    weights = {e.id: e.weight for e in v.evidence}
+    assert v.kind == "narrative" and v.fraud, weights
+    # counted in full: as an "sms" the retold demands were discounted as reported speech (weight 0.35)
+    assert weights.get("PAID_THEN_BLOCKED") == 3.5 and "CTX_NEGATION" not in weights, weights
