@@ -532,6 +532,20 @@ def analyse(
                 )
             )
 
+    # 7. a call or chat in which someone talks the other out of paying ("您千万不要转账", "先别转", "把那个号码拉黑")
+    # and nobody pitches: a bank's or 96110's dissuasion call, a family warning each other
+    if kind in _CONVERSATION_KINDS and "\n" in text:
+        m = _DISSUADE.search(text)
+        if m and not pitch() and not _moves_money(scan, ruleset, scopes):
+            signals.append(
+                ContextSignal(
+                    "CTX_DISSUASION",
+                    (m.start(), m.end()),
+                    cfg.get("dissuasion", 2.5),
+                    f"“{m.group(0)}”：对话中有人在劝阻转账或下载，且没有人提出转账、下载、点链接或提供密码验证码的要求",
+                )
+            )
+
     if signals and kind in _CONVERSATION_KINDS and "\n" in text:
         signals = _listener_reaction_dropped(scan, ruleset, scopes, signals)
 
@@ -546,8 +560,17 @@ def _official_words() -> tuple[str, ...]:
 
 
 _CONVERSATION_KINDS = frozenset({"dialogue", "call"})
+# Talking someone out of paying: "千万不要转账", "先别转", "不要急着转钱", "别扫", "把那个号码拉黑" (not "把我拉黑": the
+# scammer blocking a victim). A scam script's own "不要挂电话" / "不要告诉别人" is no dissuasion.
+_DISSUADE = re.compile(
+    r"(?:千万不要|千万别|先不要|先别|不要|别)(?:急着|再|给他|给对方|往)?"
+    r"(?:转账|转钱|汇款|打钱|付款|充值|充钱|下载|扫码|扫|转了|投钱|交钱)"
+    r"|(?:号码|电话|号|他|对方)(?:给)?拉黑|拉黑(?:他|对方|那个)"
+)
 _NEWLINE = re.compile("\n")
-_FRAMING_SIGNALS = frozenset({"CTX_WARNING_FRAMING", "CTX_NEVER_ASKS", "CTX_NEWS_REPORT", "CTX_DESCRIBED"})
+_FRAMING_SIGNALS = frozenset(
+    {"CTX_WARNING_FRAMING", "CTX_NEVER_ASKS", "CTX_NEWS_REPORT", "CTX_DESCRIBED", "CTX_DISSUASION"}
+)
 
 
 def _listener_reaction_dropped(

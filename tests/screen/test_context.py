@@ -227,6 +227,27 @@ def test_family_call_retelling_a_transfer_to_police_is_not_fraud(engine_rules_on
     assert engine_rules_only.screen(scam).fraud
 
 
+def test_antifraud_centre_dissuasion_call_is_not_fraud(engine_rules_only: Engine) -> None:
+    # a 96110 officer calls a target back: the scam is asked about (对方是不是说…), denied (也没有什么安全账户) and the
+    # target is talked out of paying (千万不要转账, 把那个号码拉黑); nobody in the call pitches anything
+    text = (
+        "喂您好是孙桂兰阿姨吗\n是我你是谁啊\n"
+        "我是县公安局反诈中心的民警我们监测到您刚才接了一个电话对方是不是说自己是检察院的让您把存款转到安全账户\n"
+        "是啊他说我的社保卡涉嫌洗钱\n阿姨那是骗子检察院不会打电话办案也没有什么安全账户\n"
+        "您千万不要转账把那个号码拉黑就行\n好好好我知道了"
+    )
+    v = engine_rules_only.screen(text)
+    assert not v.fraud, [(e.id, e.weight) for e in v.evidence]
+    assert "CTX_DISSUASION" in {e.id for e in v.evidence}
+    # a victim hesitating inside a scam call ("我先别转吧") is no dissuasion: the caller keeps pitching
+    scam = (
+        "喂你好我是你儿子的班主任\n你儿子在学校出了车祸现在在医院抢救急需手术费\n啊那我马上过去\n"
+        "来不及了你先把五万块钱转到医院这个账户上我发给你\n我先别转吧我打给他问问\n时间来不及了你赶紧转"
+    )
+    v = engine_rules_only.screen(scam)
+    assert v.fraud and "CTX_DISSUASION" not in {e.id for e in v.evidence}
+
+
 @pytest.mark.parametrize(
     ("link", "described"),
     [
