@@ -181,7 +181,7 @@ def register(app: typer.Typer) -> None:
             str | None, typer.Option("--input", "-i", help="JSONL file of {id, text} ('-' = stdin).")
         ] = None,
         output: Annotated[str, typer.Option("--output", "-o", help="JSONL output ('-' = stdout).")] = "-",
-        kind: Annotated[str, typer.Option(help="auto|sms|chat|call|dialogue|narrative")] = "auto",
+        kind: Annotated[str, typer.Option(help="auto|sms|chat|call|dialogue|narrative|email")] = "auto",
         as_json: Annotated[bool, typer.Option("--json", help="Print the verdict as JSON.")] = False,
         workers: Annotated[
             int,

@@ -77,7 +77,7 @@ _MAYBE_INDICATOR = re.compile(
 # enum values looked up once (``Enum.value`` is a Python-level property: slow in a per-text loop)
 _FRAUD = Category.FRAUD.value
 _OTHER = Typology.OTHER.value
-KINDS = ("auto", "sms", "chat", "call", "dialogue", "narrative")
+KINDS = ("auto", "sms", "chat", "call", "dialogue", "narrative", "email")
 MODEL_BATCH = 512
 
 
@@ -122,8 +122,14 @@ def _victim_story(text: str) -> bool:
     return text.count("我") >= 2 and _VICTIM_STORY.search(text) is not None
 
 
+# An e-mail or a letter-like notice: its first line is a subject ("主题：…", "Subject: …") or a salutation alone on its
+# line ("各位居民：", "尊敬的客户：") — a chat's speaker label is followed by what the speaker says
+_LETTER_HEAD = re.compile(r"\s*(?:(?:主题|标题|邮件主题|subject)\s*[:：]|[^:：\n]{1,24}[:：]\s*$)", re.IGNORECASE)
+
+
 def detect_kind(text: str) -> str:
-    """sms, chat, dialogue or narrative, from the shape of the text: three or more lines are a dialogue; a victim's
+    """sms, chat, email, dialogue or narrative, from the shape of the text: an e-mail or notice opens with a subject
+    line or a salutation alone on its line; otherwise three or more lines are a dialogue; a victim's
     first-person account of a scam (我…被骗 / 我又转了 / 才发现) of one or two lines is a narrative, so what the scammer
     told them counts as evidence and is not discounted as reported speech; a long text in the first person is a
     narrative; anything else short is an sms."""
@@ -132,6 +138,8 @@ def detect_kind(text: str) -> str:
             return "narrative" if "我" in text else "chat"
         return "narrative" if _victim_story(text) else "sms"
     lines = [ln for ln in text.splitlines() if ln.strip()]
+    if _LETTER_HEAD.match(lines[0] if lines else ""):
+        return "email"
     if len(lines) >= 3:
         return "dialogue"
     if len(text) > 300 or _victim_story(text):

@@ -61,3 +61,18 @@ def test_victims_one_paragraph_story_is_fraud(engine_rules_only: Engine) -> None
     assert v.kind == "narrative" and v.fraud, weights
     # counted in full: as an "sms" the retold demands were discounted as reported speech (weight 0.35)
     assert weights.get("PAID_THEN_BLOCKED") == 3.5 and "CTX_NEGATION" not in weights, weights
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("主题：关于年终奖发放的通知\n\n各位同事：\n今年的年终奖将于1月15日随工资发放。\n\n人力资源部", "email"),
+        ("尊敬的客户：\n您的账户将于本月底升级。\n升级期间网银暂停服务。\n某某银行", "email"),
+        ("Subject: 账户安全提醒\n您好，\n请勿向任何人透露验证码。", "email"),
+        # a chat's speaker label is followed by what the speaker says
+        ("客服：您好，请问有什么可以帮您\n我：我的订单没到\n客服：我帮您查一下", "dialogue"),
+        ("喂你好\n嗯你哪位\n我是快递员你的件到了", "dialogue"),
+    ],
+)
+def test_detect_kind_tells_a_letter_from_a_conversation(text: str, kind: str) -> None:
+    assert detect_kind(text) == kind

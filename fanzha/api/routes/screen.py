@@ -20,7 +20,7 @@ MAX_BATCH_CHARS = 2_000_000  # total text characters of one batch request
 class ScreenRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
     text: str | None = Field(default=None, description="One text to screen")
-    kind: str = Field(default="auto", description="auto|sms|chat|call|dialogue|narrative")
+    kind: str = Field(default="auto", description="auto|sms|chat|call|dialogue|narrative|email")
     items: list[Any] | None = Field(default=None, description='Batch: [{"id": ..., "text": ...}, ...]')
 
 
