@@ -503,9 +503,10 @@ def analyse(
 
     # 5. the platform's own flow (订单页面 / 申请退款 / 原路退回 / 在App里) and no pitch: a genuine agent or notice
     flow = _cue_hits(scan, ruleset, "platform_flow")
+    conversation = kind in _CONVERSATION_KINDS and "\n" in text
     if (
         flow
-        and not warn
+        and (conversation or not warn)  # in a call the agent may warn too; the turn check below drops it after a pitch
         and not _cue_hits(scan, ruleset, "news")
         and not _moves_money(scan, ruleset, scopes)  # "转账后钱会原路退回" is no platform flow
         and not pitch()
@@ -569,7 +570,7 @@ _DISSUADE = re.compile(
 )
 _NEWLINE = re.compile("\n")
 _FRAMING_SIGNALS = frozenset(
-    {"CTX_WARNING_FRAMING", "CTX_NEVER_ASKS", "CTX_NEWS_REPORT", "CTX_DESCRIBED", "CTX_DISSUASION"}
+    {"CTX_WARNING_FRAMING", "CTX_NEVER_ASKS", "CTX_NEWS_REPORT", "CTX_DESCRIBED", "CTX_DISSUASION", "CTX_PLATFORM_FLOW"}
 )
 
 

@@ -248,6 +248,24 @@ def test_antifraud_centre_dissuasion_call_is_not_fraud(engine_rules_only: Engine
     assert v.fraud and "CTX_DISSUASION" not in {e.id for e in v.evidence}
 
 
+def test_platform_flow_counts_in_a_call_where_the_agent_also_warns(engine_rules_only: Engine) -> None:
+    # a genuine agent may warn too ("如果有人以客服名义让您这样做请不要相信"); in a call the warning no longer cancels
+    # the platform-flow signal, which the turn check still drops after a pitch
+    text = (
+        "您好这里是拼多多客服请问是刘先生吗\n是我\n您申请的那件羽绒服退货我们已经签收了\n"
+        "退款两百九十九元会原路退回到您的微信支付\n好的要我做什么吗\n"
+        "不用您做任何操作我们也不会让您提供验证码或者转账如果有人以客服名义让您这样做请不要相信"
+    )
+    v = engine_rules_only.screen(text)
+    assert not v.fraud and "CTX_PLATFORM_FLOW" in {e.id for e in v.evidence}
+    scam = (
+        "您好这里是拼多多客服请问是刘先生吗\n是我\n您买的羽绒服有质量问题我们给您三倍赔偿\n退款会原路退回\n"
+        "我是不是被骗了啊\n不会的您放心请您下载一个会议软件开启屏幕共享我指导您操作"
+    )
+    v = engine_rules_only.screen(scam)
+    assert v.fraud and "CTX_PLATFORM_FLOW" not in {e.id for e in v.evidence}
+
+
 @pytest.mark.parametrize(
     ("link", "described"),
     [
