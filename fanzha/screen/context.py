@@ -561,11 +561,12 @@ def _official_words() -> tuple[str, ...]:
 
 
 _CONVERSATION_KINDS = frozenset({"dialogue", "call"})
-# Talking someone out of paying: "千万不要转账", "先别转", "不要急着转钱", "别扫", "把那个号码拉黑" (not "把我拉黑": the
-# scammer blocking a victim). A scam script's own "不要挂电话" / "不要告诉别人" is no dissuasion.
+# Talking someone out of paying: "千万不要转账", "先别转", "不要急着转钱", "别扫", "千万别碰", "别点链接", "把那个号码拉黑"
+# (not "把我拉黑": the scammer blocking a victim). A scam script's own "不要挂电话" / "不要告诉别人" / "别信银行的人" is
+# no dissuasion.
 _DISSUADE = re.compile(
     r"(?:千万不要|千万别|先不要|先别|不要|别)(?:急着|再|给他|给对方|往)?"
-    r"(?:转账|转钱|汇款|打钱|付款|充值|充钱|下载|扫码|扫|转了|投钱|交钱)"
+    r"(?:转账|转钱|汇款|打钱|付款|充值|充钱|下载|扫码|扫|转了|投钱|交钱|碰|理他|理会|加他|点链接|点那个)"
     r"|(?:号码|电话|号|他|对方)(?:给)?拉黑|拉黑(?:他|对方|那个)"
 )
 _NEWLINE = re.compile("\n")

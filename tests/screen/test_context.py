@@ -239,6 +239,12 @@ def test_antifraud_centre_dissuasion_call_is_not_fraud(engine_rules_only: Engine
     v = engine_rules_only.screen(text)
     assert not v.fraud, [(e.id, e.weight) for e in v.evidence]
     assert "CTX_DISSUASION" in {e.id for e in v.evidence}
+    # friends warning each other about an ad they both saw
+    chat = (
+        "小丽：你看到群里那个点赞关注就给钱的兼职没\n我：看到了，一看就是刷单，千万别碰\n"
+        "小丽：我同事做了，说先返了几块钱，后来让垫付就拿不回来了\n我：对啊，先给甜头再骗大钱"
+    )
+    assert "CTX_DISSUASION" in {e.id for e in engine_rules_only.screen(chat).evidence}
     # a victim hesitating inside a scam call ("我先别转吧") is no dissuasion: the caller keeps pitching
     scam = (
         "喂你好我是你儿子的班主任\n你儿子在学校出了车祸现在在医院抢救急需手术费\n啊那我马上过去\n"
