@@ -187,7 +187,8 @@ def scopes_of(scan: Scan, ruleset: RuleSet, max_len: int = 18, *, kind: str = "a
     n = scan.n
     negs = _negator_hits(scan, ruleset)
     framed = kind != "narrative" and bool(
-        _cue_hits(scan, ruleset, "warning")
+        (kind == "email" and _scam_headline(scan.n.original))
+        or _cue_hits(scan, ruleset, "warning")
         or _cue_hits(scan, ruleset, "news")
         or (negs and _NEVER_ASKS.search(n.original))  # "公安机关从不电话办案" frames the text as a warning too
     )
@@ -292,9 +293,21 @@ def described_document(scan: Scan, ruleset: RuleSet, negs: list[KeywordHit], *, 
         cues = _framing_cues(scan, ruleset, ("publicity", "warning", "news"))
         if negs and _NEVER_ASKS.search(scan.n.original):
             cues.add("never_asks")
-        if len(cues) < 2:
+        headline = kind == "email" and _scam_headline(orig)
+        if headline:
+            cues.add("标题")
+        if len(cues) < 2 and not headline:  # an e-mail whose subject names a scam is framed by its subject
             return None
     return None if makes_pitch(scan, ruleset, negs) else "、".join(sorted(cues)[:4])
+
+
+_SCAM_HEADLINE = re.compile("诈骗|骗局|骗子|受骗|被骗|防骗|反诈|骗术")
+
+
+def _scam_headline(original: str) -> bool:
+    """The first line of an e-mail or notice (its subject) names a scam: "主题：警惕针对未成年人的游戏诈骗"."""
+    first = next((ln for ln in original.splitlines() if ln.strip()), "")
+    return _SCAM_HEADLINE.search(first) is not None
 
 
 def _moves_money(scan: Scan, ruleset: RuleSet, scopes: tuple[tuple[int, int], ...]) -> bool:

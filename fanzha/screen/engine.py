@@ -109,10 +109,10 @@ def _logit(p: float, clip: float) -> float:
     return max(-clip, min(clip, math.log(p / (1 - p))))
 
 
-# A victim telling what happened to them: "我被骗了", "我又转了三千", "才发现", "上当" (not "别上当" / "谨防被骗", and
-# not 报警 / 损失 alone: a scam script says 为避免损失 and 不要报警 too)
+# A victim telling what happened to them: "我被骗了", "我又转了三千", "才发现", "上当" (not "别上当" / "谨防被骗", not
+# "您被骗的钱已追回" said to the victim, and not 报警 / 损失 alone: a scam script says 为避免损失 and 不要报警 too)
 _VICTIM_STORY = re.compile(
-    r"(?<!别)(?<!勿)(?<!不要)(?<!防止)(?<!谨防)(?<!以免)(?<!避免)(?<!不会)(?:被骗|受骗|上当)"
+    r"(?<!别)(?<!勿)(?<!不要)(?<!防止)(?<!谨防)(?<!以免)(?<!避免)(?<!不会)(?<!您)(?<!你)(?:被骗|受骗|上当)"
     r"|骗了我|骗走|我(?:又|先后|前后|一共|陆续|总共)(?:转|付|交|汇|打|充)了|把我拉黑|拉黑了我|联系不上"
     r"|才(?:发现|知道|意识到|反应过来|觉得不对)"
 )

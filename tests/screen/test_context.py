@@ -272,6 +272,30 @@ def test_platform_flow_counts_in_a_call_where_the_agent_also_warns(engine_rules_
     assert v.fraud and "CTX_PLATFORM_FLOW" not in {e.id for e in v.evidence}
 
 
+def test_email_whose_subject_names_a_scam_is_a_notice(engine_rules_only: Engine) -> None:
+    notice = (
+        "主题：商户注意：冒充部队采购的诈骗\n\n各位商户：\n骗子自称是部队的采购员，先打电话订两百份盒饭，随后称部队有规定，"
+        "要商户先帮忙垫钱从指定供应商购买物资，收到钱后就拉黑消失。\n\n市场监管所"
+    )
+    v = engine_rules_only.screen(notice)
+    assert v.kind == "email" and not v.fraud, [(e.id, e.weight) for e in v.evidence]
+    assert "CTX_DESCRIBED" in {e.id for e in v.evidence}
+    # the same subject over a mail that hands out a link and asks for the card and the code is a scam
+    phishing = (
+        "主题：防诈骗资金追回通知\n\n尊敬的用户：\n您被骗的资金已被冻结，请点击 http://zhuihui-fund.top "
+        "填写银行卡号和验证码办理退回。"
+    )
+    assert engine_rules_only.screen(phishing).fraud
+
+
+def test_recovery_scam_dressed_as_an_antifraud_notice(engine_rules_only: Engine, engine_full: Engine) -> None:
+    text = "【反诈中心】提醒您：您被骗的资金已冻结，请拨打 17012345678 联系专员办理退款。"
+    v = engine_rules_only.screen(text)
+    assert {e.id: e.weight for e in v.evidence}.get("RECOVERY_SCAM") == 6.0  # counted in full despite the framing
+    v = engine_full.screen(text)  # with the indicators (a mobile number posing as the centre's line) it is fraud
+    assert v.fraud and v.subtype == "追款挽损", [(e.id, e.weight) for e in v.evidence]
+
+
 @pytest.mark.parametrize(
     ("link", "described"),
     [
