@@ -296,6 +296,15 @@ def test_recovery_scam_dressed_as_an_antifraud_notice(engine_rules_only: Engine,
     assert v.fraud and v.subtype == "追款挽损", [(e.id, e.weight) for e in v.evidence]
 
 
+def test_a_listeners_guess_of_the_next_scam_step_asks_for_nothing(engine_rules_only: Engine) -> None:
+    # "是不是让你交保证金解冻" names the step a friend was asked for, it does not ask for it
+    text = (
+        "小杰：有人私聊我说要买我的游戏号，让我去一个交易网站\n我：是不是让你交保证金解冻\n小杰：对，我没交，直接拉黑了"
+    )
+    weights = {e.id: e.weight for e in engine_rules_only.screen(text).evidence}
+    assert 0 < weights["GAME_TRADE_SCAM"] < 8.0, weights
+
+
 @pytest.mark.parametrize(
     ("link", "described"),
     [
