@@ -75,7 +75,7 @@ def test_too_long_and_empty_and_bad_kind(engine_rules_only: Engine) -> None:
     with pytest.raises(EmptyTextError):
         small.screen("   \n ")
     with pytest.raises(ScreenInputError):
-        small.screen("你好", kind="email")
+        small.screen("你好", kind="fax")
     with pytest.raises(ScreenInputError):
         small.screen(12345)  # type: ignore[arg-type]
 
