@@ -548,7 +548,7 @@ def analyse(
 
     # 7. a call or chat in which someone talks the other out of paying ("您千万不要转账", "先别转", "把那个号码拉黑")
     # and nobody pitches: a bank's or 96110's dissuasion call, a family warning each other
-    if kind in _CONVERSATION_KINDS and "\n" in text:
+    if conversation:
         m = _DISSUADE.search(text)
         if m and not pitch() and not _moves_money(scan, ruleset, scopes):
             signals.append(
@@ -560,7 +560,7 @@ def analyse(
                 )
             )
 
-    if signals and kind in _CONVERSATION_KINDS and "\n" in text:
+    if signals and conversation:
         signals = _listener_reaction_dropped(scan, ruleset, scopes, signals)
 
     total = sum(s.penalty for s in signals)
