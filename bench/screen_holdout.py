@@ -11,7 +11,7 @@ The sets (bench/data/, own wording, names / numbers / links made up):
   other sets and never tuned on; it is the honest figure for channels the engine was not built from;
 * ``blind3`` (screen_blind3.yaml): a third author, written the same way later (2026-11-30), weighted towards the
   hardest channels (unlabelled call transcripts, victims' narratives, pasted chats, multi-paragraph notices); never
-  tuned on, only its totals are read. ``--verbose`` is refused for the blind sets: their misses are not to be read;
+  tuned on, only its totals are read. ``--verbose`` lists no misses for the blind sets: they are not to be read;
 * ``dev3`` (screen_dev3.yaml): a fourth author, same channels, two thirds hard negatives (160, against 80 fraud
   texts); a development set like dev2, written to study the false positives blind3 showed without reading blind3.
 
