@@ -14,8 +14,11 @@ because they contain the same words as the scams. This module finds the framing 
   back, no transfer, no request (asks inside a negation scope do not count).
 * **a whole text that describes** — a police notice, a lecture, a news or court report that walks through a scam step
   by step (two distinct framing cues, ``publicity`` markers for narratives and conversations) and makes no pitch of
-  its own (:func:`makes_pitch`: no link, no phone number, no request for money, an install, a contact or a secret):
-  the whole text is one scope, and ``CTX_DESCRIBED`` also covers rules whose own words are negations.
+  its own (:func:`makes_pitch`: no link, no phone number, no request for money, an install, a contact or a secret;
+  money sent to "所谓的安全账户" / "陌生账户" is the notice's description, not its request): the whole text is one
+  scope, and ``CTX_DESCRIBED`` also covers rules whose own words are negations. A chat or call counts too when its
+  people tell each other what the matter is ("一看就是刷单", "那是骗子": :func:`_peer_verdict`) and nobody in it
+  pitches, moves money or sells himself as the genuine one ("我们这才是正规的").
 * **the platform's own flow** — 订单页面 / 申请退款 / 原路退回 ... with no warning voiced, no money moving and no
   pitch: a genuine agent sending you through the platform (``CTX_PLATFORM_FLOW``).
 * **a chat the reader opened** — the first line is the reader's own question (我：…吗 / 怎么 / 请问) and nothing in
@@ -191,6 +194,7 @@ def scopes_of(scan: Scan, ruleset: RuleSet, max_len: int = 18, *, kind: str = "a
         or _cue_hits(scan, ruleset, "warning")
         or _cue_hits(scan, ruleset, "news")
         or (negs and _NEVER_ASKS.search(n.original))  # "公安机关从不电话办案" frames the text as a warning too
+        or (kind in _CONVERSATION_KINDS and _peer_verdict(n.original) is not None)
     )
     if framed or kind == "narrative":
         whole = described_document(scan, ruleset, negs, kind=kind)
@@ -229,6 +233,8 @@ _PITCH_EXTRA = (
 )
 _OWN_HANDLE = re.compile(r"[^，。！？；,!?;\n]{0,6}?(?:我的|我们的|本人的|[a-z0-9_-]{5,})")
 _ORG_CUE = re.compile("反诈|96110")
+# where a notice sends the money it warns about, in words no scam uses of its own account
+_DISTANCED = re.compile("所谓|陌生|不明|骗子|嫌疑人|不法分子|犯罪分子")
 # the first line of a pasted chat is the reader's own question: 我：你好，我想退货 / 我: 请问…
 _READER_OPENS = re.compile(r"\s*我\s*[：:][^\n]*(?:吗|么|怎么|如何|请问|想|能不能|可以|[?？])")
 _HAND_OVER = frozenset({"发给我", "发送给我", "发给我们", "告诉我"})
@@ -289,7 +295,17 @@ def described_document(scan: Scan, ruleset: RuleSet, negs: list[KeywordHit], *, 
         cues = pub
     else:
         if kind in _CONVERSATION_KINDS and not pub:
-            return None  # in a call a suspicious listener says 骗局 / 被骗 too: only a notice or a lecture counts
+            # in a call a suspicious listener says 骗局 / 被骗 too: only a notice, a lecture, or people who tell each
+            # other "一看就是刷单" / "那是骗子" while nobody asks for or moves money count
+            verdict = _peer_verdict(orig)
+            if verdict is None or _OWN_CLAIM.search(orig) or makes_pitch(scan, ruleset, negs):
+                return None
+            reach = int(ruleset.config.context.get("negation_scope", 18))
+            if _moves_money(
+                scan, ruleset, merge_scopes(tuple(_reaches(scan.n, negs, _CLAUSE_END, reach, from_cue=False)))
+            ):
+                return None
+            return f"对话中有人识破骗局（“{verdict}”）"
         cues = _framing_cues(scan, ruleset, ("publicity", "warning", "news"))
         if negs and _NEVER_ASKS.search(scan.n.original):
             cues.add("never_asks")
@@ -299,6 +315,34 @@ def described_document(scan: Scan, ruleset: RuleSet, negs: list[KeywordHit], *, 
         if len(cues) < 2 and not headline:  # an e-mail whose subject names a scam is framed by its subject
             return None
     return None if makes_pitch(scan, ruleset, negs) else "、".join(sorted(cues)[:4])
+
+
+# a participant of a chat or call calls the matter a scam: "一看就是刷单", "那是骗子", "肯定是杀猪盘", "这就是游戏诈骗";
+# not a worried or asking listener ("我怕这是诈骗", "这不会是骗子吧", "是不是骗局？")
+_PEER_VERDICT = re.compile(
+    r"(?:一看就是|一听就是|肯定是|明显是|绝对是|分明是|这就是|那就是|这是|那是|都是|就是|那更是|也觉得是)"
+    r"(?:个|一个|典型的|新型的?|那种|游戏|网络|电信)?"
+    r"(?:诈骗|骗子|骗局|杀猪盘|刷单|传销|假的|陷阱)(?![吧吗么呢？?啊]?[吧吗么呢？?])"
+)
+_UNSURE = re.compile("怕|担心|万一|是不是|会不会|不会|不是|以为|怀疑|不知道|如果|要是|可能|很多|大部分|有些|有的|不少")
+# a scam runs others down to sell itself: "外面那些都是骗子，我们是正规平台"
+_OWN_CLAIM = re.compile(r"(?:我们|我这|咱们|咱家|本)[^，。！？；,!?;\n]{0,6}?(?:正规|官方|真的|靠谱|合法|正品)")
+_CLAUSE_START = re.compile(r"[，。！？；,!?;：:\n]")
+
+
+def _peer_verdict(original: str) -> str | None:
+    """The first assertive "this is a scam" of a conversation's participant, said of a third party (None when there
+    is none): a victim telling the caller "你这明显是诈骗" reacts to a pitch, "很多都是诈骗" is no verdict."""
+    if "是" not in original:
+        return None
+    for m in _PEER_VERDICT.finditer(original):
+        start = m.start()
+        clause = max((c.end() for c in _CLAUSE_START.finditer(original, max(0, start - 12), start)), default=0)
+        clause = max(clause, start - 12)
+        if _UNSURE.search(original, clause, start) or "你" in original[clause:start]:
+            continue
+        return m.group(0)
+    return None
 
 
 _SCAM_HEADLINE = re.compile("诈骗|骗局|骗子|受骗|被骗|防骗|反诈|骗术")
@@ -349,6 +393,8 @@ def makes_pitch(scan: Scan, ruleset: RuleSet, negs: list[KeywordHit]) -> bool:
         if in_scopes(h.start, scopes):
             continue
         word = text[h.start : h.end]
+        if word in _MONEY_MOVES and _DISTANCED.search(text, h.end, h.end + 10):
+            continue  # "把钱转到所谓的「安全账户」", "要求立即转账到陌生账户": no scam calls its own account that
         if (
             word in _CONTACT_WORDS
             and _OWN_HANDLE.match(text, h.end)

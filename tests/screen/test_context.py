@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from fanzha.screen.context import _cue_hits, negation_scopes
+from fanzha.screen.context import _cue_hits, _peer_verdict, negation_scopes
 from fanzha.screen.engine import Engine
 from fanzha.text import normalize
 
@@ -317,3 +317,91 @@ def test_only_real_government_links_keep_a_notice_described(
     engine_rules_only: Engine, link: str, described: bool
 ) -> None:
     assert ("CTX_DESCRIBED" in _ctx(engine_rules_only, _NOTICE + link)) is described
+
+
+# --- people who tell each other "that is a scam" (context._peer_verdict) -----------------------------------------
+
+_PEERS_ON_A_LOAN_AD = (
+    "阿强：你看群里这个广告，不查征信不看流水，五分钟放款二十万\n"
+    "阿伟：一看就是诈骗，正规贷款哪有不查征信的\n"
+    "阿强：下面还写着放款前要交一笔解冻金\n"
+    "阿伟：那更是骗子了，别理他"
+)
+_PEERS_ON_A_TASK_JOB = (
+    "表姐：我同事在做一个点赞关注的兼职，说一单三块钱日结，前面几单真给了\n"
+    "我：那就是刷单，后面肯定让她垫钱做大单，然后就提不出来了\n"
+    "表姐：她说已经充了两千进去了\n"
+    "我：赶紧让她报警，一分钱都别再充了"
+)
+
+
+@pytest.mark.parametrize("text", [_PEERS_ON_A_LOAN_AD, _PEERS_ON_A_TASK_JOB])
+def test_people_calling_a_scam_a_scam_to_each_other_are_not_fraud(
+    engine_rules_only: Engine, engine_full: Engine, text: str
+) -> None:
+    for eng in (engine_rules_only, engine_full):
+        v = eng.screen(text)
+        assert v.kind == "dialogue"
+        assert not v.fraud and v.risk.value in ("none", "low"), [(e.id, e.weight) for e in v.evidence]
+        assert any(e.id == "CTX_DESCRIBED" and "识破" in e.why for e in v.evidence)
+
+
+@pytest.mark.parametrize(
+    ("said", "verdict"),
+    [
+        ("阿伟：一看就是诈骗，正规贷款哪有不查征信的", "一看就是诈骗"),
+        ("我：那就是刷单，后面肯定让她垫钱", "那就是刷单"),
+        ("你这明显是诈骗，我挂了", None),  # to the caller's face: a reaction to a pitch
+        ("王总这个号我没存过，不会是骗子吧？", None),  # a worried question
+        ("这是骗子吗", None),
+        ("我怕这是诈骗，先问问我儿子", None),
+        ("网上很多都是诈骗", None),  # no verdict on the matter at hand
+    ],
+)
+def test_peer_verdict_is_an_assertion_about_a_third_party(said: str, verdict: str | None) -> None:
+    assert _peer_verdict(said) == verdict
+
+
+def test_a_scam_that_runs_the_others_down_is_no_peer_warning(engine_rules_only: Engine) -> None:
+    # no request word that makes_pitch() knows: only the self-praise tells the seller from a friend
+    text = (
+        "顾问：您看的那些网贷平台都是骗子，咱家这边才是正规持牌的，额度二十万当天到账\n"
+        "我：好的，利息多少\n顾问：年化百分之六，稍后专员联系您办理"
+    )
+    v = engine_rules_only.screen(text)
+    assert not any(e.id == "CTX_DESCRIBED" for e in v.evidence), [(e.id, e.weight) for e in v.evidence]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the scam runs the others down to sell itself
+        "客服：您好，您看的那些网贷都是骗子，我们是正规持牌机构\n我：你们利息多少\n客服：年化百分之六，当天放款，"
+        "不过要先交五千保证金证明还款能力\n我：好吧",
+        # the target sees through it, to the caller's face, after the pitch
+        "喂，您的快递丢件了，我们给您三倍理赔，您打开支付宝备用金，按我说的操作\n"
+        "备用金？还要借钱？\n对，借出来转到我们的理赔专用账户\n你这明显是诈骗，我挂了",
+        # a worried listener asks, he does not tell
+        "王总：小李，下午三点前把八万转到这个账户，合同的事我回来再说\n小李：王总这个号我没存过，不会是骗子吧？\n"
+        "王总：我换号了，快转，客户等着呢",
+    ],
+)
+def test_a_scams_own_verdict_or_a_worried_question_is_no_peer_warning(engine_full: Engine, text: str) -> None:
+    v = engine_full.screen(text)
+    assert v.fraud, [(e.id, e.weight) for e in v.evidence]
+    assert not any(e.id == "CTX_DESCRIBED" for e in v.evidence)
+
+
+def test_a_notice_sending_money_to_a_so_called_account_describes_it(engine_rules_only: Engine) -> None:
+    # "把钱转到…" is an order even without 请, but not to "所谓的安全账户" or "陌生账户": no scam names its own account so
+    notice = (
+        "主题：冒充公检法诈骗的三个步骤\n\n各位街坊：\n第一步，假警察来电称您涉嫌洗钱；\n"
+        "第二步，让您下载会议软件接受“远程问询”；\n第三步，要求您把钱转到所谓的“安全账户”接受审查。\n"
+        "公检法机关不会通过电话办案。\n\n城南派出所"
+    )
+    v = engine_rules_only.screen(notice)
+    assert v.kind == "email"
+    assert not v.fraud and any(e.id == "CTX_DESCRIBED" for e in v.evidence), [(e.id, e.weight) for e in v.evidence]
+    # the same order without the distancing word is still the scam's
+    scam = "我是市公安局的，你涉嫌洗钱，要求你把钱转到安全账户接受审查，不能告诉家人"
+    assert engine_rules_only.screen(scam).fraud
