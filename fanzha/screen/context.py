@@ -233,6 +233,8 @@ _PITCH_EXTRA = (
 )
 _OWN_HANDLE = re.compile(r"[^，。！？；,!?;\n]{0,6}?(?:我的|我们的|本人的|[a-z0-9_-]{5,})")
 _ORG_CUE = re.compile("反诈|96110")
+_THIRD_PARTY = re.compile("(?:有人|有个人|他|她|对方|那人|骗子|陌生人)$")
+_RECORD_NOUN = re.compile("凭证|记录|截图|流水|明细|回单|单据|信息")
 # where a notice sends the money it warns about, in words no scam uses of its own account
 _DISTANCED = re.compile("所谓|陌生|不明|骗子|嫌疑人|不法分子|犯罪分子")
 # the first line of a pasted chat is the reader's own question: 我：你好，我想退货 / 我: 请问…
@@ -320,9 +322,11 @@ def described_document(scan: Scan, ruleset: RuleSet, negs: list[KeywordHit], *, 
 # a participant of a chat or call calls the matter a scam: "一看就是刷单", "那是骗子", "肯定是杀猪盘", "这就是游戏诈骗";
 # not a worried or asking listener ("我怕这是诈骗", "这不会是骗子吧", "是不是骗局？")
 _PEER_VERDICT = re.compile(
-    r"(?:一看就是|一听就是|肯定是|明显是|绝对是|分明是|这就是|那就是|这是|那是|都是|就是|那更是|也觉得是)"
-    r"(?:个|一个|典型的|新型的?|那种|游戏|网络|电信)?"
-    r"(?:诈骗|骗子|骗局|杀猪盘|刷单|传销|假的|陷阱)(?![吧吗么呢？?啊]?[吧吗么呢？?])"
+    r"(?:一看就是|一听就是|肯定是|明显是|绝对是|分明是|(?:这|那)(?:个|些|种)?(?:就|都|更|也)?是|都是|就是|也觉得是)"
+    # "这就是游戏交易诈骗", "那是典型的冒充客服骗局"; not "都是为了防止诈骗", "这是涉嫌诈骗的账户"
+    r"(?:(?:个|一个|一种|典型的|新型的?|那种)?[^\s，。！？；,!?;:：防反被涉嫌打击预识别]{0,6}?(?:诈骗|骗局)"
+    r"|(?:个|一个|典型的)?(?:骗子|杀猪盘|刷单|传销|假的|陷阱))"
+    r"(?![吧吗么呢？?啊]?[吧吗么呢？?])"
 )
 _UNSURE = re.compile("怕|担心|万一|是不是|会不会|不会|不是|以为|怀疑|不知道|如果|要是|可能|很多|大部分|有些|有的|不少")
 # a scam runs others down to sell itself: "外面那些都是骗子，我们是正规平台"
@@ -360,6 +364,7 @@ def _moves_money(scan: Scan, ruleset: RuleSet, scopes: tuple[tuple[int, int], ..
     text = scan.n.text
     return any(
         text[h.start : h.end] in _MONEY_MOVES
+        and not _RECORD_NOUN.match(text, h.end)  # "带上转账凭证" names a receipt, it moves nothing
         and not in_scopes(h.start, scopes)
         and not _OFFICIAL_TARGET.search(text, h.end, h.end + 16)
         for h in _cue_hits(scan, ruleset, "ask")
@@ -398,6 +403,7 @@ def makes_pitch(scan: Scan, ruleset: RuleSet, negs: list[KeywordHit]) -> bool:
         if (
             word in _CONTACT_WORDS
             and _OWN_HANDLE.match(text, h.end)
+            and not _THIRD_PARTY.search(text, max(0, h.start - 4), h.start)  # "有人私聊我说…" reports a contact
             and not _OFFICIAL_TARGET.search(text, h.start, h.end + 16)
         ):
             return True
@@ -486,8 +492,8 @@ def analyse(
                 return True
         return bool(_URL.search(low) or _PHONE.search(text))
 
-    # 1. warning framing
-    warn = _cue_hits(scan, ruleset, "warning")
+    # 1. warning framing; a caller naming himself after the anti-fraud centre ("我是国家反诈中心的工作人员") warns nobody
+    warn = [h for h in _cue_hits(scan, ruleset, "warning") if not _self_named(n, h)]
     distinct = {n.text[h.start : h.end] for h in warn}
     if warn:
         p = cfg.get("warning_strong", 3.5) if len(distinct) >= 2 else cfg.get("warning", 2.5)
@@ -614,6 +620,16 @@ def analyse(
     return ContextAnalysis(scopes=scopes, signals=tuple(signals), penalty=min(total, cap), asks=asked)
 
 
+# the end of a self-introduction: "我是国家反诈中心的" / "这里是市反诈中心，我姓王" before a cue
+_SELF_NAMING = re.compile(r"(?:我是|我们是|这里是|本人是|我这边是|我这里是|我们这边是)[^，。！？；,!?;\n]{0,14}$")
+
+
+def _self_named(n: Normalized, h: KeywordHit) -> bool:
+    """The cue is part of the speaker's own name for himself (the organisation he claims to be from)."""
+    start = n.to_original(h.start, h.end)[0]
+    return _SELF_NAMING.search(n.original, max(0, start - 20), start) is not None
+
+
 @lru_cache(maxsize=1)
 def _official_words() -> tuple[str, ...]:
     return tuple(load_cues().get("official_sender", ()))
@@ -627,6 +643,7 @@ _DISSUADE = re.compile(
     r"(?:千万不要|千万别|先不要|先别|不要|别)(?:急着|再|给他|给对方|往)?"
     r"(?:转账|转钱|汇款|打钱|付款|充值|充钱|下载|扫码|扫|转了|投钱|交钱|碰|理他|理会|加他|点链接|点那个)"
     r"|(?:号码|电话|号|他|对方)(?:给)?拉黑|拉黑(?:他|对方|那个)"
+    r"|(?:千万不要|千万别|先不要|先别)转"  # "千万不要转，那个APP是假的"
 )
 _NEWLINE = re.compile("\n")
 _FRAMING_SIGNALS = frozenset(

@@ -335,7 +335,14 @@ _PEERS_ON_A_TASK_JOB = (
 )
 
 
-@pytest.mark.parametrize("text", [_PEERS_ON_A_LOAN_AD, _PEERS_ON_A_TASK_JOB])
+_PEERS_ON_A_GAME_BUYER = (
+    "弟弟：有人私聊我说要八百块收我的游戏号，让我去他发的那个网站上架\n"
+    "我：那网站是不是还要你先交保证金才能提现\n弟弟：对，你怎么知道\n"
+    "我：这就是游戏交易诈骗，只在游戏官方的交易平台卖"
+)
+
+
+@pytest.mark.parametrize("text", [_PEERS_ON_A_LOAN_AD, _PEERS_ON_A_TASK_JOB, _PEERS_ON_A_GAME_BUYER])
 def test_people_calling_a_scam_a_scam_to_each_other_are_not_fraud(
     engine_rules_only: Engine, engine_full: Engine, text: str
 ) -> None:
@@ -356,6 +363,10 @@ def test_people_calling_a_scam_a_scam_to_each_other_are_not_fraud(
         ("这是骗子吗", None),
         ("我怕这是诈骗，先问问我儿子", None),
         ("网上很多都是诈骗", None),  # no verdict on the matter at hand
+        ("我：这就是游戏交易诈骗，别去", "这就是游戏交易诈骗"),
+        ("那个是假的，别点", "那个是假的"),
+        ("这是涉嫌诈骗的账户，需要冻结", None),  # a fake officer's accusation, no verdict
+        ("我们都是为了防止诈骗", None),
     ],
 )
 def test_peer_verdict_is_an_assertion_about_a_third_party(said: str, verdict: str | None) -> None:
@@ -405,3 +416,24 @@ def test_a_notice_sending_money_to_a_so_called_account_describes_it(engine_rules
     # the same order without the distancing word is still the scam's
     scam = "我是市公安局的，你涉嫌洗钱，要求你把钱转到安全账户接受审查，不能告诉家人"
     assert engine_rules_only.screen(scam).fraud
+
+
+def test_a_caller_naming_himself_after_the_antifraud_centre_warns_nobody(engine_rules_only: Engine) -> None:
+    # "反诈中心" in the caller's self-introduction is the identity he claims, not a warning to the listener
+    fake = "喂，是刘女士吗？我这边是省反诈中心的，你名下一张卡涉嫌给诈骗团伙洗钱，现在需要你配合调查，核实资金"
+    assert "CTX_WARNING_FRAMING" not in _ctx(engine_rules_only, fake)
+    # the centre's own notice, signed with its name, still warns
+    notice = "【城南反诈中心】提醒您：自称公安要求配合调查、核实资金的电话都是诈骗，请勿转账。"
+    assert _ctx(engine_rules_only, notice).get("CTX_WARNING_FRAMING", 0) < 0
+
+
+def test_antifraud_call_back_with_a_receipt_to_bring_is_dissuasion(engine_full: Engine) -> None:
+    # "千万不要转" talks the listener out of paying; "带上转账凭证" names a receipt and moves no money
+    text = (
+        "喂你好是周磊吗我是县公安局反诈中心的\n你是不是在一个网贷APP上申请了贷款对方说你流水不够要先交保证金\n"
+        "是啊我正准备转\n千万不要转那个APP是假的\n那我上午已经交了八百\n"
+        "那你明天带上身份证和转账凭证到反诈中心来登记我们帮你做笔录"
+    )
+    v = engine_full.screen(text)
+    assert any(e.id == "CTX_DISSUASION" for e in v.evidence), [(e.id, e.weight) for e in v.evidence]
+    assert not v.fraud, [(e.id, e.weight) for e in v.evidence]
