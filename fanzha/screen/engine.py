@@ -507,7 +507,8 @@ class Engine:
             and (category != Category.FRAUD or h.typology in (typ, None))
         ]
         if cands:
-            subtype = max(cands, key=lambda h: (eff[h.rule_id], h.rule_id)).subtype
+            # a family's own sub-type (积分兑换) before a generic rule's catch-all (钓鱼短信), then the stronger hit
+            subtype = max(cands, key=lambda h: (h.typology is not None, eff[h.rule_id], h.rule_id)).subtype
 
         advice = advice_for(category=cat_value, typology=typ, risk=risk.value, rule_advice=rule_advice)
         return Verdict.trusted(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from fanzha.screen.engine import Engine
 from fanzha.screen.typology import choose_type
 
 POLICE = "冒充公检法及政府机关类"
@@ -46,3 +47,12 @@ def test_generic_only_hits_defer_to_the_model() -> None:
 def test_model_other_never_votes() -> None:
     assert choose_type({LEADER: 1.0}, model_type=OTHER, model_type_prob=1.0, model_fraud_prob=1.0, **KW) == LEADER
     assert choose_type({}, model_type=OTHER, model_type_prob=1.0, model_fraud_prob=1.0, **KW) is None
+
+
+def test_a_familys_own_subtype_beats_a_generic_rules_catch_all(engine_rules_only: Engine) -> None:
+    # ACCOUNT_RISK_LINK (generic, 钓鱼短信, weight 4.5) and POINTS_REDEEM_LINK (其他 / 积分兑换, weight 4) both fire
+    text = "【中国移动】尊敬的客户，您的话费积分6120即将清零，可兑换现金218元，请用手机打开 yd-jfdh.cc 领取"
+    v = engine_rules_only.screen(text)
+    fired = [(e.id, e.weight, e.typology) for e in v.evidence]
+    assert {"ACCOUNT_RISK_LINK", "POINTS_REDEEM_LINK"} <= {e.id for e in v.evidence}, fired
+    assert (v.type, v.subtype) == (OTHER, "积分兑换"), fired
