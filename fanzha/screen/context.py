@@ -55,7 +55,11 @@ _IS_SCAM = re.compile(
     r"(?:电信网络|电信|网络|典型的?)?(?:诈骗|骗局|骗子|陷阱|套路)"
     # "讲解了注销校园贷、游戏装备低价出售等骗局的套路": a list closed by 等…骗局 names scams, it does not run one
     r"|等(?:各类|多种|常见|新型)?(?:电信网络|电信|网络)?(?:诈骗|骗局|陷阱)(?:的|手法|套路|类型|案件|形式|方式)"
+    # "一看就是刷单", "一听就是杀猪盘": the family named as the verdict on what precedes (the scope takes its word too)
+    r"|(?<![不非没])(?:一看就是|一听就是|明显是|分明是|肯定是)(?:个|典型的)?(?:刷单|杀猪盘|传销|钓鱼短信|钓鱼网站|钓鱼链接)"
 )
+_IS_SCAM_GATE = re.compile("骗|陷阱|套路|刷单|杀猪盘|传销|钓鱼")
+_FAMILY_VERDICT = re.compile("一看就是|一听就是|明显是|分明是|肯定是")
 _NEVER_ASKS = re.compile(
     r"(?:不会|不可能|从不|从来不|从未|绝不|决不|不存在)[^，。！？；,!?;\n]{0,16}?"
     r"(?:要求|索要|让您|让你|叫您|叫你|通过电话|打电话|电话|以[^，。]{0,8}名义|主动|私下|设立|设置|所谓|办案)"
@@ -180,7 +184,8 @@ def scopes_of(scan: Scan, ruleset: RuleSet, max_len: int = 18, *, kind: str = "a
     (``negatable: false``, "不能告诉任何人"), which a negator cannot, when somebody retells them ("他们说不能告诉任何人").
 
     * after a negator (不会 / 切勿 / 谨防 ...) up to the end of its clause (at most ``max_len`` characters);
-    * before "都是诈骗 / 就是骗局 / 等骗局的套路" back to the start of the sentence ("凡是要求屏幕共享的，都是诈骗");
+    * before "都是诈骗 / 就是骗局 / 等骗局的套路" back to the start of the sentence ("凡是要求屏幕共享的，都是诈骗"), and
+      through a family named as the verdict ("朋友发来一个点赞兼职，一看就是刷单");
     * in a text framed as a warning, a news report or a "they never …" statement (and not a victim's own narrative):
       from a reported-speech cue (冒充 / 骗子称 / 嫌疑人以 / 对方说 / 警察说 ..., the cue included: "警察说我涉嫌" names
       the speaker) up to the end of its sentence (at most 3 × ``max_len`` characters);
@@ -202,7 +207,7 @@ def scopes_of(scan: Scan, ruleset: RuleSet, max_len: int = 18, *, kind: str = "a
             return Scopes(((0, len(n.text)),), ((0, len(n.text)),), whole)
     reported = _cue_hits(scan, ruleset, "reported") if framed else []
     orig = n.original
-    is_scam = list(_IS_SCAM.finditer(orig)) if ("骗" in orig or "陷阱" in orig or "套路" in orig) else []
+    is_scam = list(_IS_SCAM.finditer(orig)) if _IS_SCAM_GATE.search(orig) else []
     if not negs and not reported and not is_scam:
         return Scopes((), (), None)
     scopes = _reaches(n, negs, _CLAUSE_END, max_len, from_cue=False)
@@ -213,7 +218,8 @@ def scopes_of(scan: Scan, ruleset: RuleSet, max_len: int = 18, *, kind: str = "a
         starts = _sentence_starts(n)
         offs = n.offsets
         for m in is_scam:
-            end = bisect_left(offs, m.start())
+            # the verdict's own words stay outside ("都是诈骗"), but a family named as the verdict is inside it
+            end = bisect_left(offs, m.end() if _FAMILY_VERDICT.match(m.group()) else m.start())
             i = bisect_right(starts, end) - 1
             start = starts[i] if i >= 0 else 0
             start = max(start, end - 80)

@@ -437,3 +437,21 @@ def test_antifraud_call_back_with_a_receipt_to_bring_is_dissuasion(engine_full: 
     v = engine_full.screen(text)
     assert any(e.id == "CTX_DISSUASION" for e in v.evidence), [(e.id, e.weight) for e in v.evidence]
     assert not v.fraud, [(e.id, e.weight) for e in v.evidence]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "朋友转给我一个点赞关注的兼职广告，说日结三百，一看就是刷单，我直接删了",
+        "同事在群里推荐一个先交会费、拉人头返利的项目，明显是传销，我没去",
+    ],
+)
+def test_a_family_named_as_the_verdict_describes_what_precedes(engine_full: Engine, text: str) -> None:
+    # "一看就是刷单": what precedes is described and the family's own word is the verdict, not a keyword of a pitch
+    v = engine_full.screen(text)
+    assert not v.fraud and v.risk.value in ("none", "low"), [(e.id, e.weight) for e in v.evidence]
+
+
+def test_a_scam_denying_its_family_is_no_verdict(engine_full: Engine) -> None:
+    v = engine_full.screen("点赞关注日结300元，不是刷单，正规平台，加微信xyz12345")
+    assert v.fraud and v.type == "刷单返利类", [(e.id, e.weight) for e in v.evidence]
