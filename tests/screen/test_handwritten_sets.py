@@ -11,7 +11,14 @@ import yaml
 from fanzha.domain import Typology
 
 DATA = Path(__file__).resolve().parents[2] / "bench" / "data"
-SETS = ["screen_holdout.yaml", "screen_dev2.yaml", "screen_blind2.yaml", "screen_blind3.yaml", "screen_dev3.yaml", "screen_blind4.yaml"]
+SETS = [
+    "screen_holdout.yaml",
+    "screen_dev2.yaml",
+    "screen_blind2.yaml",
+    "screen_blind3.yaml",
+    "screen_dev3.yaml",
+    "screen_blind4.yaml",
+]
 KINDS = {"sms", "chat", "call", "narrative", "email"}
 
 
