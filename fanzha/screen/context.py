@@ -56,10 +56,10 @@ _IS_SCAM = re.compile(
     # "讲解了注销校园贷、游戏装备低价出售等骗局的套路": a list closed by 等…骗局 names scams, it does not run one
     r"|等(?:各类|多种|常见|新型)?(?:电信网络|电信|网络)?(?:诈骗|骗局|陷阱)(?:的|手法|套路|类型|案件|形式|方式)"
     # "一看就是刷单", "一听就是杀猪盘": the family named as the verdict on what precedes (the scope takes its word too)
-    r"|(?<![不非没])(?:一看就是|一听就是|明显是|分明是|肯定是)(?:个|典型的)?(?:刷单|杀猪盘|传销|钓鱼短信|钓鱼网站|钓鱼链接)"
+    r"|(?P<family>(?<![不非没])(?:一看就是|一听就是|明显是|分明是|肯定是)(?:个|典型的)?"
+    r"(?:刷单|杀猪盘|传销|钓鱼短信|钓鱼网站|钓鱼链接))"
 )
 _IS_SCAM_GATE = re.compile("骗|陷阱|套路|刷单|杀猪盘|传销|钓鱼")
-_FAMILY_VERDICT = re.compile("一看就是|一听就是|明显是|分明是|肯定是")
 _NEVER_ASKS = re.compile(
     r"(?:不会|不可能|从不|从来不|从未|绝不|决不|不存在)[^，。！？；,!?;\n]{0,16}?"
     r"(?:要求|索要|让您|让你|叫您|叫你|通过电话|打电话|电话|以[^，。]{0,8}名义|主动|私下|设立|设置|所谓|办案)"
@@ -165,6 +165,11 @@ def _reaches(
     return out
 
 
+def negation_reach(ruleset: RuleSet) -> int:
+    """How far a negator reaches, in characters (config.yaml ``context.negation_scope``); reported speech reaches 3×."""
+    return int(ruleset.config.context.get("negation_scope", 18))
+
+
 def negation_scopes(
     scan: Scan, ruleset: RuleSet, max_len: int = 18, *, kind: str = "auto"
 ) -> tuple[tuple[int, int], ...]:
@@ -219,7 +224,7 @@ def scopes_of(scan: Scan, ruleset: RuleSet, max_len: int = 18, *, kind: str = "a
         offs = n.offsets
         for m in is_scam:
             # the verdict's own words stay outside ("都是诈骗"), but a family named as the verdict is inside it
-            end = bisect_left(offs, m.end() if _FAMILY_VERDICT.match(m.group()) else m.start())
+            end = bisect_left(offs, m.end() if m.group("family") else m.start())
             i = bisect_right(starts, end) - 1
             start = starts[i] if i >= 0 else 0
             start = max(start, end - 80)
@@ -308,7 +313,7 @@ def described_document(scan: Scan, ruleset: RuleSet, negs: list[KeywordHit], *, 
             verdict = _peer_verdict(orig)
             if verdict is None or _OWN_CLAIM.search(orig) or makes_pitch(scan, ruleset, negs):
                 return None
-            reach = int(ruleset.config.context.get("negation_scope", 18))
+            reach = negation_reach(ruleset)
             if _moves_money(
                 scan, ruleset, merge_scopes(tuple(_reaches(scan.n, negs, _CLAUSE_END, reach, from_cue=False)))
             ):
@@ -389,7 +394,7 @@ def makes_pitch(scan: Scan, ruleset: RuleSet, negs: list[KeywordHit]) -> bool:
     # a negator's reach and reported speech's, as in scopes_of (whether or not the text is framed): "要求事主把存款
     # 转入安全账户" describes a demand, it does not make one
     reported = _cue_hits(scan, ruleset, "reported")
-    reach = int(ruleset.config.context.get("negation_scope", 18))  # the engine's negation_scope (config.yaml)
+    reach = negation_reach(ruleset)
     scopes = merge_scopes(
         tuple(
             _reaches(n, negs, _CLAUSE_END, reach, from_cue=False)

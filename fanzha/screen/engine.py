@@ -201,7 +201,7 @@ class Engine:
         self._cue_ids = frozenset(c for c in cues if c is not None)
         apps = [ruleset.concept_id(c) for c in ("SCREEN_SHARE", "APP_WORD", "DOWNLOAD")]
         self._app_ids = frozenset(c for c in apps if c is not None)
-        self._negation_scope = int(self.config.context.get("negation_scope", 18))
+        self._negation_scope = ctxmod.negation_reach(ruleset)
 
     # ------------------------------------------------------------------------------------------------ validation
     def check_text(self, text: object, kind: str = "auto") -> str:
